@@ -1,0 +1,1 @@
+"""SQLAlchemy repositories, one per workflow port."""

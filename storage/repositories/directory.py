@@ -1,0 +1,236 @@
+"""Estate structure and staff, read-only for workflows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.schema import (
+    BuildingRow,
+    EntranceRow,
+    EstateRow,
+    FaqRow,
+    StaffGridRow,
+    StaffGroupBuildingRow,
+    StaffGroupRow,
+    StaffIdentityRow,
+    StaffRow,
+    UnitRow,
+)
+from workflows.estate import (
+    Building,
+    Estate,
+    FaqEntry,
+    GroupPurpose,
+    Platform,
+    Staff,
+    StaffGroup,
+    StaffRole,
+    Unit,
+)
+
+
+def to_estate(row: EstateRow) -> Estate:
+    return Estate(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        timezone=row.timezone,
+        address=row.address,
+        front_desk_phone=row.front_desk_phone,
+        config=dict(row.config),
+    )
+
+
+def to_building(row: BuildingRow) -> Building:
+    return Building(
+        id=row.id,
+        estate_id=row.estate_id,
+        code=row.code,
+        name=row.name,
+        floors=row.floors,
+        deep_link_token=row.deep_link_token,
+    )
+
+
+def to_staff(row: StaffRow) -> Staff:
+    return Staff(
+        id=row.id,
+        estate_id=row.estate_id,
+        code=row.code,
+        name=row.name,
+        role=StaffRole(row.role),
+        phone=row.phone,
+        off_days=tuple(int(day) for day in row.off_days),
+        on_duty_fallback=row.on_duty_fallback,
+    )
+
+
+def to_group(row: StaffGroupRow) -> StaffGroup:
+    return StaffGroup(
+        id=row.id,
+        estate_id=row.estate_id,
+        code=row.code,
+        name=row.name,
+        platform=Platform(row.platform),
+        chat_id=row.chat_id,
+        purpose=GroupPurpose(row.purpose),
+        thread_id=row.thread_id,
+    )
+
+
+def to_unit(row: UnitRow, entrance_code: str, building_code: str) -> Unit:
+    return Unit(
+        id=row.id,
+        building_id=row.building_id,
+        entrance_id=row.entrance_id,
+        building_code=building_code,
+        entrance_code=entrance_code,
+        room=row.room,
+        floor=row.floor,
+        area_m2=row.area_m2,
+    )
+
+
+def unit_query() -> Select[tuple[UnitRow, str, str]]:
+    """Units joined with the codes that make their quotable label."""
+    return (
+        select(UnitRow, EntranceRow.code, BuildingRow.code)
+        .join(EntranceRow, EntranceRow.id == UnitRow.entrance_id)
+        .join(BuildingRow, BuildingRow.id == UnitRow.building_id)
+    )
+
+
+class SqlEstateDirectory:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def estate_by_code(self, code: str) -> Estate | None:
+        row = await self._session.scalar(select(EstateRow).where(EstateRow.code == code))
+        return to_estate(row) if row else None
+
+    async def estate(self, estate_id: int) -> Estate | None:
+        row = await self._session.get(EstateRow, estate_id)
+        return to_estate(row) if row else None
+
+    async def building_by_token(self, token: str) -> Building | None:
+        stmt = select(BuildingRow).where(BuildingRow.deep_link_token == token)
+        row = await self._session.scalar(stmt)
+        return to_building(row) if row else None
+
+    async def building(self, building_id: int) -> Building | None:
+        row = await self._session.get(BuildingRow, building_id)
+        return to_building(row) if row else None
+
+    async def unit(self, unit_id: int) -> Unit | None:
+        stmt = unit_query().where(UnitRow.id == unit_id)
+        found = (await self._session.execute(stmt)).first()
+        return to_unit(*found) if found else None
+
+    async def find_unit(
+        self, *, estate_id: int, building: str, entrance: str | None, room: str
+    ) -> Unit | None:
+        stmt = unit_query().where(
+            BuildingRow.estate_id == estate_id,
+            BuildingRow.code == building,
+            UnitRow.room == room,
+        )
+        if entrance is not None:
+            stmt = stmt.where(EntranceRow.code == entrance)
+        found = (await self._session.execute(stmt.limit(2))).all()
+        # Without an entrance a room number can be ambiguous (1-1-302 and 1-2-302): refuse to guess.
+        return to_unit(*found[0]) if len(found) == 1 else None
+
+    async def staff(self, staff_id: int) -> Staff | None:
+        row = await self._session.get(StaffRow, staff_id)
+        return to_staff(row) if row else None
+
+    async def staff_by_identity(self, platform: Platform, external_id: str) -> Staff | None:
+        stmt = (
+            select(StaffRow)
+            .join(StaffIdentityRow, StaffIdentityRow.staff_id == StaffRow.id)
+            .where(
+                StaffIdentityRow.platform == platform.value,
+                StaffIdentityRow.external_id == external_id,
+            )
+        )
+        row = await self._session.scalar(stmt)
+        return to_staff(row) if row else None
+
+    async def staff_with_role(self, estate_id: int, role: StaffRole) -> Sequence[Staff]:
+        stmt = (
+            select(StaffRow)
+            .where(StaffRow.estate_id == estate_id, StaffRow.role == role.value)
+            .order_by(StaffRow.id)
+        )
+        return [to_staff(row) for row in await self._session.scalars(stmt)]
+
+    async def stewards_of_building(self, building_id: int) -> Sequence[Staff]:
+        stmt = (
+            select(StaffRow)
+            .join(StaffGridRow, StaffGridRow.staff_id == StaffRow.id)
+            .where(StaffGridRow.building_id == building_id)
+            .order_by(StaffRow.id)
+        )
+        return [to_staff(row) for row in await self._session.scalars(stmt)]
+
+    async def grid_of(self, staff_id: int) -> Sequence[int]:
+        stmt = select(StaffGridRow.building_id).where(StaffGridRow.staff_id == staff_id)
+        return sorted(await self._session.scalars(stmt))
+
+    async def staff_identity(self, staff_id: int, platform: Platform) -> str | None:
+        stmt = select(StaffIdentityRow.external_id).where(
+            StaffIdentityRow.staff_id == staff_id, StaffIdentityRow.platform == platform.value
+        )
+        return await self._session.scalar(stmt)
+
+    async def groups_for_building(
+        self, building_id: int, platform: Platform
+    ) -> Sequence[StaffGroup]:
+        stmt = (
+            select(StaffGroupRow)
+            .join(StaffGroupBuildingRow, StaffGroupBuildingRow.group_id == StaffGroupRow.id)
+            .where(
+                StaffGroupBuildingRow.building_id == building_id,
+                StaffGroupRow.platform == platform.value,
+            )
+            .order_by(StaffGroupRow.id)
+        )
+        return [to_group(row) for row in await self._session.scalars(stmt)]
+
+    async def groups_with_purpose(
+        self, estate_id: int, purpose: GroupPurpose, platform: Platform
+    ) -> Sequence[StaffGroup]:
+        stmt = (
+            select(StaffGroupRow)
+            .where(
+                StaffGroupRow.estate_id == estate_id,
+                StaffGroupRow.purpose == purpose.value,
+                StaffGroupRow.platform == platform.value,
+            )
+            .order_by(StaffGroupRow.id)
+        )
+        return [to_group(row) for row in await self._session.scalars(stmt)]
+
+    async def group_by_chat(self, platform: Platform, chat_id: str) -> StaffGroup | None:
+        stmt = select(StaffGroupRow).where(
+            StaffGroupRow.platform == platform.value, StaffGroupRow.chat_id == chat_id
+        )
+        row = await self._session.scalar(stmt.limit(1))
+        return to_group(row) if row else None
+
+    async def faq(self, estate_id: int) -> Sequence[FaqEntry]:
+        stmt = select(FaqRow).where(FaqRow.estate_id == estate_id).order_by(FaqRow.id)
+        return [
+            FaqEntry(
+                id=row.id,
+                estate_id=row.estate_id,
+                question=row.question,
+                answer=row.answer,
+                keywords=tuple(str(k) for k in row.keywords),
+                category=row.category,
+            )
+            for row in await self._session.scalars(stmt)
+        ]

@@ -1,0 +1,63 @@
+"""Inbound updates recorded on receipt: a replayed ``update_id`` is recognised and skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import insert_for
+from storage.schema import InboundUpdateRow
+from workflows.estate import Platform
+from workflows.messaging import InboundUpdate
+
+
+class SqlInboundLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, update_: InboundUpdate) -> bool:
+        table = InboundUpdateRow.__table__
+        stmt = (
+            insert_for(self._session, table)
+            .values(
+                channel=update_.channel.value,
+                update_id=update_.update_id,
+                payload=dict(update_.payload),
+                received_at=update_.received_at,
+            )
+            .on_conflict_do_nothing(index_elements=["channel", "update_id"])
+            .returning(table.c.id)
+        )
+        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def mark_processed(self, channel: Platform, update_id: str, *, at: datetime) -> None:
+        await self._session.execute(
+            update(InboundUpdateRow)
+            .where(
+                InboundUpdateRow.channel == channel.value,
+                InboundUpdateRow.update_id == update_id,
+            )
+            .values(processed_at=at)
+        )
+
+    async def unprocessed(self, *, limit: int) -> Sequence[InboundUpdate]:
+        stmt = (
+            select(InboundUpdateRow)
+            .where(InboundUpdateRow.processed_at.is_(None))
+            .order_by(InboundUpdateRow.received_at, InboundUpdateRow.id)
+            .limit(limit)
+        )
+        return [
+            InboundUpdate(
+                id=row.id,
+                channel=Platform(row.channel),
+                update_id=row.update_id,
+                payload=dict(row.payload),
+                received_at=row.received_at,
+                processed_at=row.processed_at,
+            )
+            for row in await self._session.scalars(stmt)
+        ]

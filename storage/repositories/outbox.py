@@ -1,0 +1,135 @@
+"""The transactional outbox: messages written with the change that caused them, sent later."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import claim, insert_for
+from storage.schema import OutboxRow
+from workflows.estate import Platform
+from workflows.messaging import Button, OutboxMessage, OutboxState, RecipientKind
+
+
+def to_message(row: Mapping[str, Any] | OutboxRow) -> OutboxMessage:
+    get = row.__getitem__ if isinstance(row, Mapping) else lambda key: getattr(row, key)
+    return OutboxMessage(
+        id=get("id"),
+        channel=Platform(get("channel")),
+        chat_id=get("chat_id"),
+        thread_id=get("thread_id"),
+        text=get("text"),
+        buttons=tuple(
+            tuple(Button(text=b["text"], data=b["data"]) for b in line)
+            for line in (get("buttons") or [])
+        ),
+        photo=get("photo"),
+        edit_message_id=get("edit_message_id"),
+        recipient_kind=RecipientKind(get("recipient_kind")),
+        recipient_id=get("recipient_id"),
+        ticket_id=get("ticket_id"),
+        urgent=bool(get("urgent")),
+        dedupe_key=get("dedupe_key"),
+        state=OutboxState(get("state")),
+        attempts=get("attempts"),
+        not_before=get("not_before"),
+        last_error=get("last_error"),
+        sent_message_id=get("sent_message_id"),
+        created_at=get("created_at"),
+        sent_at=get("sent_at"),
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def enqueue(self, message: OutboxMessage) -> OutboxMessage:
+        table = OutboxRow.__table__
+        stmt = insert_for(self._session, table).values(
+            channel=message.channel.value,
+            chat_id=message.chat_id,
+            thread_id=message.thread_id,
+            text=message.text,
+            buttons=[[{"text": b.text, "data": b.data} for b in line] for line in message.buttons],
+            photo=message.photo,
+            edit_message_id=message.edit_message_id,
+            recipient_kind=message.recipient_kind.value,
+            recipient_id=message.recipient_id,
+            ticket_id=message.ticket_id,
+            urgent=message.urgent,
+            dedupe_key=message.dedupe_key,
+            state=OutboxState.PENDING.value,
+            attempts=0,
+            not_before=message.not_before,
+            created_at=message.created_at,
+        )
+        await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        row = await self._session.scalar(
+            select(OutboxRow)
+            .where(OutboxRow.dedupe_key == message.dedupe_key)
+            .execution_options(populate_existing=True)
+        )
+        assert row is not None
+        return to_message(row)
+
+    async def claim_ready(
+        self, *, now: datetime, worker: str, limit: int, lease_seconds: int
+    ) -> Sequence[OutboxMessage]:
+        table = OutboxRow.__table__
+        ready = or_(
+            and_(table.c.state == OutboxState.PENDING.value, table.c.not_before <= now),
+            and_(table.c.state == OutboxState.SENDING.value, table.c.lease_until < now),
+        )
+        rows = await claim(
+            self._session,
+            table,
+            ready=ready,
+            order_by=[table.c.not_before, table.c.id],
+            running_state=OutboxState.SENDING.value,
+            worker=worker,
+            now=now,
+            lease_seconds=lease_seconds,
+            limit=limit,
+        )
+        return [to_message(row) for row in rows]
+
+    async def mark_sent(self, message_id: int, *, at: datetime, sent_message_id: str) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                state=OutboxState.SENT.value,
+                sent_at=at,
+                sent_message_id=sent_message_id,
+                lease_until=None,
+                last_error=None,
+            )
+        )
+
+    async def retry_later(self, message_id: int, *, error: str, not_before: datetime) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                state=OutboxState.PENDING.value,
+                not_before=not_before,
+                last_error=error[:2000],
+                lease_until=None,
+            )
+        )
+
+    async def mark_dead(self, message_id: int, *, error: str) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(state=OutboxState.DEAD.value, last_error=error[:2000], lease_until=None)
+        )
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        row = await self._session.get(OutboxRow, message_id, populate_existing=True)
+        return to_message(row) if row else None

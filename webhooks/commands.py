@@ -1,0 +1,305 @@
+"""What each CLI command does; imported only after the arguments parse."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from storage.engine import DatabaseUnavailable, check_connection, create_engine, safe_url
+from webhooks.settings import Settings, load_settings
+
+log = logging.getLogger("guanjia.cli")
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+    except Exception as exc:  # pydantic's ValidationError; keep the message, drop the trace
+        print(f"guanjia: invalid configuration: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from webhooks.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    handler = {
+        ("db", "upgrade"): lambda: db_upgrade(settings),
+        ("db", "current"): lambda: asyncio.run(db_current(settings)),
+        ("estate", "load"): lambda: asyncio.run(estate_load(settings, args)),
+        ("residents", "import"): lambda: asyncio.run(residents_import(settings, args)),
+        ("bills", "import"): lambda: asyncio.run(bills_import(settings, args)),
+        ("serve", None): lambda: serve(settings, args),
+    }[(args.command, getattr(args, "action", None))]
+    try:
+        return int(handler())
+    except DatabaseUnavailable as exc:
+        print(f"guanjia: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except CommandError as exc:
+        print(f"guanjia: {exc}", file=sys.stderr)
+        return exc.code
+
+
+def db_upgrade(settings: Settings) -> int:
+    from storage.migrate import upgrade
+
+    asyncio.run(_require_connection(settings))
+    upgrade(settings.database_url)
+    print(f"database {safe_url(settings.database_url)} is at the latest schema")
+    return EXIT_OK
+
+
+async def _require_connection(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+    finally:
+        await engine.dispose()
+
+
+async def db_current(settings: Settings) -> int:
+    from storage.migrate import current_revision, head_revision
+
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        current = await current_revision(engine)
+    finally:
+        await engine.dispose()
+    head = head_revision()
+    state = "up to date" if current == head else f"behind (latest is {head})"
+    print(f"{current or 'not migrated'} — {state}")
+    return EXIT_OK
+
+
+async def _require_schema(engine: object) -> None:
+    from storage.migrate import current_revision, head_revision
+
+    if await current_revision(engine) != head_revision():
+        raise CommandError(
+            "the database schema is not up to date: run `guanjia db upgrade` first", EXIT_FAILED
+        )
+
+
+async def estate_load(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.estate_file import EstateFileError, read_estate_file
+
+    try:
+        spec = read_estate_file(Path(args.file))
+    except EstateFileError as exc:
+        raise CommandError(str(exc)) from None
+    if args.check:
+        print(f"{args.file}: valid estate {spec.estate.code} ({spec.estate.name})")
+        return EXIT_OK
+    report = await load_estate_spec(settings, spec)
+    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
+    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
+    print(f"estate {spec.estate.code} loaded: created {created}; updated {updated}")
+    return EXIT_OK
+
+
+async def load_estate_spec(settings: Settings, spec: object) -> object:
+    from storage.engine import session_factory
+    from storage.estate_file import EstateFile
+    from storage.estate_sync import sync_estate
+    from workflows.clock import SystemClock
+
+    assert isinstance(spec, EstateFile)
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+        async with session_factory(engine)() as session, session.begin():
+            _, report = await sync_estate(session, spec, now=SystemClock().now())
+        return report
+    finally:
+        await engine.dispose()
+
+
+async def _estate_id(session: object, settings: Settings, code: str | None) -> tuple[int, str]:
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.schema import EstateRow
+
+    assert isinstance(session, AsyncSession)
+    wanted = code or settings.estate
+    rows = list(await session.execute(select(EstateRow.id, EstateRow.code)))
+    if wanted:
+        for estate_id, estate_code in rows:
+            if estate_code == wanted:
+                return estate_id, estate_code
+        raise CommandError(f"no estate {wanted!r}; load it with `guanjia estate load` first")
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise CommandError("no estate yet; load one with `guanjia estate load FILE.yaml`")
+    codes = ", ".join(c for _, c in rows)
+    raise CommandError(f"several estates ({codes}): choose one with --estate")
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+
+
+async def residents_import(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.engine import session_factory
+    from storage.resident_import import import_residents
+    from workflows.clock import SystemClock
+    from workflows.csv_import import CsvFileError
+
+    data = _read_bytes(args.file)
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+        async with session_factory(engine)() as session:
+            estate_id, _ = await _estate_id(session, settings, args.estate)
+            try:
+                report = await import_residents(
+                    session,
+                    estate_id=estate_id,
+                    data=data,
+                    now=SystemClock().now(),
+                    all_or_nothing=args.all_or_nothing,
+                )
+            except CsvFileError as exc:
+                raise CommandError(f"{args.file}: {exc}") from None
+            if report.committed:
+                await session.commit()
+            else:
+                await session.rollback()
+    finally:
+        await engine.dispose()
+    return _print_report(args.file, report)
+
+
+def _print_report(path: str, report: object) -> int:
+    from workflows.csv_import import ImportReport
+
+    assert isinstance(report, ImportReport)
+    print(f"{path}: {report.summary()}")
+    return EXIT_OK if not report.rejected else EXIT_BAD_INPUT
+
+
+async def bills_import(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.uow import SqlUnitOfWorkFactory
+    from workflows.bill_import import import_bills
+    from workflows.clock import SystemClock
+    from workflows.csv_import import CsvFileError
+
+    data = _read_bytes(args.file)
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+        uow = SqlUnitOfWorkFactory(engine)
+        async with uow() as tx:
+            estate_id, _ = await _estate_id(tx.session, settings, args.estate)
+            estate = await tx.directory.estate(estate_id)
+        assert estate is not None
+        try:
+            report = await import_bills(
+                uow,
+                estate_id=estate_id,
+                data=data,
+                now=SystemClock().now(),
+                tz=ZoneInfo(estate.timezone),
+                all_or_nothing=args.all_or_nothing,
+            )
+        except CsvFileError as exc:
+            raise CommandError(f"{args.file}: {exc}") from None
+    finally:
+        await engine.dispose()
+    return _print_report(args.file, report)
+
+
+def demo_estate_path() -> Path:
+    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
+        candidate = base / "examples" / "demo-estate.yaml"
+        if candidate.is_file():
+            return candidate
+    raise CommandError("examples/demo-estate.yaml not found; run from the repository")
+
+
+async def _load_demo(settings: Settings) -> None:
+    from storage.estate_file import read_estate_file
+    from storage.uow import SqlUnitOfWorkFactory
+    from workflows.bill_import import import_bills
+    from workflows.clock import SystemClock
+
+    path = demo_estate_path()
+    spec = read_estate_file(path)
+    engine = create_engine(settings.database_url)
+    try:
+        uow = SqlUnitOfWorkFactory(engine)
+        async with uow() as tx:
+            present = await tx.directory.estate_by_code(spec.estate.code)
+        if present is not None:
+            print(f"demo estate {spec.estate.code} already loaded")
+            return
+    finally:
+        await engine.dispose()
+    await load_estate_spec(settings, spec)
+    bills = path.with_name("bills.csv")
+    engine = create_engine(settings.database_url)
+    try:
+        uow = SqlUnitOfWorkFactory(engine)
+        async with uow() as tx:
+            estate = await tx.directory.estate_by_code(spec.estate.code)
+        assert estate is not None
+        if bills.is_file():
+            await import_bills(
+                uow,
+                estate_id=estate.id,
+                data=bills.read_bytes(),
+                now=SystemClock().now(),
+                tz=ZoneInfo(estate.timezone),
+            )
+    finally:
+        await engine.dispose()
+    print(f"demo estate {spec.estate.code} ({spec.estate.name}) loaded")
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from webhooks.app import create_app
+
+    if args.demo:
+        db_upgrade(settings)
+        asyncio.run(_load_demo(settings))
+    else:
+        asyncio.run(_check_ready(settings))
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"guanjia serving on http://{host}:{port}/ (database {safe_url(settings.database_url)})")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+    return EXIT_OK
+
+
+async def _check_ready(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+    finally:
+        await engine.dispose()
