@@ -14,6 +14,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped class's Table, typed as one (``__table__`` is typed as a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def insert_for(session: AsyncSession, table: Table) -> Any:

@@ -80,6 +80,12 @@ class EstateFile(Strict):
                     problems.append(f"staff[{index}].grid: unknown building {code!r}")
             if member.grid and member.role != "steward":
                 problems.append(f"staff[{index}].grid: only stewards have a grid")
+        staff_ids = [str(s.telegram_id) for s in self.staff if s.telegram_id is not None]
+        for dup in _duplicates(staff_ids):
+            problems.append(f"staff: telegram_id {dup} belongs to more than one staff member")
+        resident_ids = [str(r.telegram_id) for r in self.residents if r.telegram_id is not None]
+        for dup in _duplicates(resident_ids):
+            problems.append(f"residents: telegram_id {dup} belongs to more than one resident")
         for dup in _duplicates(g.code for g in self.staff_groups):
             problems.append(f"staff_groups: group code {dup!r} appears more than once")
         for index, group in enumerate(self.staff_groups):

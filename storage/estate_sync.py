@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.estate_file import UNIT_LABEL, EstateFile
+from storage.estate_file import EstateFile
+from storage.estate_schema import UNIT_LABEL
 from storage.schema import (
     BuildingRow,
     EntranceRow,

@@ -33,6 +33,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
                 await app.state.runtime.close()
 
     app = FastAPI(title="guanjia", version="0.1.0", lifespan=lifespan, docs_url=None)
+    if runtime is not None:
+        app.state.runtime = runtime  # usable without lifespan events (tests, embedding)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == ["classify"]:
         from intents.cli import main as classify_main
 
-        return classify_main(args_list[1:])
+        return int(classify_main(args_list[1:]))
     args = build_parser().parse_args(args_list)
     from webhooks.commands import run_command
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 import asyncio
 import logging
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from storage.engine import DatabaseUnavailable, check_connection, create_engine, safe_url
+from storage.estate_sync import SyncReport
 from webhooks.settings import Settings, load_settings
 
 log = logging.getLogger("guanjia.cli")
@@ -31,14 +33,15 @@ def run_command(args: argparse.Namespace) -> int:
     from webhooks.logs import configure_logging
 
     configure_logging(settings.log_level)
-    handler = {
+    handlers: dict[tuple[str, str | None], Callable[[], int]] = {
         ("db", "upgrade"): lambda: db_upgrade(settings),
         ("db", "current"): lambda: asyncio.run(db_current(settings)),
         ("estate", "load"): lambda: asyncio.run(estate_load(settings, args)),
         ("residents", "import"): lambda: asyncio.run(residents_import(settings, args)),
         ("bills", "import"): lambda: asyncio.run(bills_import(settings, args)),
         ("serve", None): lambda: serve(settings, args),
-    }[(args.command, getattr(args, "action", None))]
+    }
+    handler = handlers[(args.command, getattr(args, "action", None))]
     try:
         return int(handler())
     except DatabaseUnavailable as exc:
@@ -107,7 +110,7 @@ async def estate_load(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def load_estate_spec(settings: Settings, spec: object) -> object:
+async def load_estate_spec(settings: Settings, spec: object) -> SyncReport:
     from storage.engine import session_factory
     from storage.estate_file import EstateFile
     from storage.estate_sync import sync_estate

@@ -153,14 +153,25 @@ class ConcurrentUpdate(RuntimeError):
 
 
 class UnitOfWork(Protocol):
-    directory: EstateDirectory
-    residents: ResidentRepository
-    tickets: TicketRepository
-    timers: TimerRepository
-    outbox: OutboxRepository
-    inbound: InboundLog
-    bills: BillRepository
-    surveys: SurveyRepository
+    """One transaction; the repositories are read-only attributes so implementations may narrow
+    their types."""
+
+    @property
+    def directory(self) -> EstateDirectory: ...
+    @property
+    def residents(self) -> ResidentRepository: ...
+    @property
+    def tickets(self) -> TicketRepository: ...
+    @property
+    def timers(self) -> TimerRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def inbound(self) -> InboundLog: ...
+    @property
+    def bills(self) -> BillRepository: ...
+    @property
+    def surveys(self) -> SurveyRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

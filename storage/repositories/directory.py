@@ -94,7 +94,7 @@ def to_unit(row: UnitRow, entrance_code: str, building_code: str) -> Unit:
     )
 
 
-def unit_query() -> Select[tuple[UnitRow, str, str]]:
+def unit_query() -> Select[UnitRow, str, str]:
     """Units joined with the codes that make their quotable label."""
     return (
         select(UnitRow, EntranceRow.code, BuildingRow.code)
@@ -127,7 +127,10 @@ class SqlEstateDirectory:
     async def unit(self, unit_id: int) -> Unit | None:
         stmt = unit_query().where(UnitRow.id == unit_id)
         found = (await self._session.execute(stmt)).first()
-        return to_unit(*found) if found else None
+        if found is None:
+            return None
+        row, entrance_code, building_code = found
+        return to_unit(row, entrance_code, building_code)
 
     async def find_unit(
         self, *, estate_id: int, building: str, entrance: str | None, room: str
@@ -141,7 +144,10 @@ class SqlEstateDirectory:
             stmt = stmt.where(EntranceRow.code == entrance)
         found = (await self._session.execute(stmt.limit(2))).all()
         # Without an entrance a room number can be ambiguous (1-1-302 and 1-2-302): refuse to guess.
-        return to_unit(*found[0]) if len(found) == 1 else None
+        if len(found) != 1:
+            return None
+        row, entrance_code, building_code = found[0]
+        return to_unit(row, entrance_code, building_code)
 
     async def staff(self, staff_id: int) -> Staff | None:
         row = await self._session.get(StaffRow, staff_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import insert_for, table_of
 from storage.schema import InboundUpdateRow
 from workflows.estate import Platform
 from workflows.messaging import InboundUpdate
@@ -19,7 +19,7 @@ class SqlInboundLog:
         self._session = session
 
     async def record(self, update_: InboundUpdate) -> bool:
-        table = InboundUpdateRow.__table__
+        table = table_of(InboundUpdateRow)
         stmt = (
             insert_for(self._session, table)
             .values(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import claim, insert_for
+from storage.dialect import claim, insert_for, table_of
 from storage.schema import OutboxRow
 from workflows.estate import Platform
 from workflows.messaging import Button, OutboxMessage, OutboxState, RecipientKind
@@ -49,7 +49,7 @@ class SqlOutboxRepository:
         self._session = session
 
     async def enqueue(self, message: OutboxMessage) -> OutboxMessage:
-        table = OutboxRow.__table__
+        table = table_of(OutboxRow)
         stmt = insert_for(self._session, table).values(
             channel=message.channel.value,
             chat_id=message.chat_id,
@@ -80,7 +80,7 @@ class SqlOutboxRepository:
     async def claim_ready(
         self, *, now: datetime, worker: str, limit: int, lease_seconds: int
     ) -> Sequence[OutboxMessage]:
-        table = OutboxRow.__table__
+        table = table_of(OutboxRow)
         ready = or_(
             and_(table.c.state == OutboxState.PENDING.value, table.c.not_before <= now),
             and_(table.c.state == OutboxState.SENDING.value, table.c.lease_until < now),

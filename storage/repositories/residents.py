@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import insert_for, table_of
 from storage.schema import ResidentIdentityRow, ResidentRow, ResidentUnitRow
 from workflows.estate import Platform, Resident, ResidentRole, ResidentUnit
 
@@ -69,7 +69,7 @@ class SqlResidentRepository:
         self, *, resident_id: int, platform: Platform, external_id: str, consent_at: datetime
     ) -> None:
         """Bind (or re-bind) a chat account; one account maps to at most one resident."""
-        stmt = insert_for(self._session, ResidentIdentityRow.__table__).values(
+        stmt = insert_for(self._session, table_of(ResidentIdentityRow)).values(
             resident_id=resident_id,
             platform=platform.value,
             external_id=external_id,

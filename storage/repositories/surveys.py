@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import insert_for, table_of
 from storage.schema import SurveyAnswerRow
 from workflows.fees import Rating, SurveyAnswer
 
@@ -17,7 +17,7 @@ class SqlSurveyRepository:
         self._session = session
 
     async def add(self, answer: SurveyAnswer) -> SurveyAnswer | None:
-        table = SurveyAnswerRow.__table__
+        table = table_of(SurveyAnswerRow)
         stmt = (
             insert_for(self._session, table)
             .values(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for
+from storage.dialect import insert_for, table_of
 from storage.schema import TicketCounterRow, TicketEventRow, TicketRow
 from workflows.estate import Platform
 from workflows.ports import ConcurrentUpdate
@@ -104,7 +104,7 @@ class SqlTicketRepository:
         self._session = session
 
     async def _next_number(self, estate_id: int, prefix: str, day: str) -> str:
-        table = TicketCounterRow.__table__
+        table = table_of(TicketCounterRow)
         stmt = insert_for(self._session, table).values(
             estate_id=estate_id, prefix=prefix, day=day, last_value=1
         )

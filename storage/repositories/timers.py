@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import claim, insert_for
+from storage.dialect import claim, insert_for, table_of
 from storage.schema import TimerRow
 from workflows.messaging import Timer, TimerState
 
@@ -35,7 +35,7 @@ class SqlTimerRepository:
         self._session = session
 
     async def schedule(self, timer: Timer) -> Timer:
-        table = TimerRow.__table__
+        table = table_of(TimerRow)
         stmt = insert_for(self._session, table).values(
             kind=timer.kind,
             due_at=timer.due_at,
@@ -58,7 +58,7 @@ class SqlTimerRepository:
     async def claim_due(
         self, *, now: datetime, worker: str, limit: int, lease_seconds: int
     ) -> Sequence[Timer]:
-        table = TimerRow.__table__
+        table = table_of(TimerRow)
         ready = or_(
             and_(table.c.state == TimerState.PENDING.value, table.c.due_at <= now),
             and_(table.c.state == TimerState.RUNNING.value, table.c.lease_until < now),
