@@ -62,7 +62,8 @@ async def test_changed_file_updates_in_place(engine, examples, tmp_path):
                 text(
                     "SELECT b.code, e.code, u.room FROM resident_units ru "
                     "JOIN residents r ON r.id = ru.resident_id JOIN units u ON u.id = ru.unit_id "
-                    "JOIN entrances e ON e.id = u.entrance_id JOIN buildings b ON b.id = u.building_id "
+                    "JOIN entrances e ON e.id = u.entrance_id "
+                    "JOIN buildings b ON b.id = u.building_id "
                     "WHERE r.phone = :phone"
                 ),
                 {"phone": data["residents"][0]["phone"]},

@@ -145,7 +145,5 @@ def test_not_a_database_url_is_one_clear_line():
 
 
 def test_serve_refuses_an_unmigrated_database(tmp_path):
-    done = run_cli(
-        "serve", env={"GUANJIA_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
-    )
+    done = run_cli("serve", env={"GUANJIA_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
     assert done.returncode == 1 and "run `guanjia db upgrade` first" in done.stderr

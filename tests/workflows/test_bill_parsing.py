@@ -15,7 +15,7 @@ HEADER = "unit,item,period,amount,due_date,paid_at\n"
 
 def test_good_rows_parse_exactly():
     lines, errors, encoding = parse_bills(
-        (HEADER + "1-1-1502,物业费,2026年11月,\"1,250.60\",2026/11/15,2026-11-20\n").encode()
+        (HEADER + '1-1-1502,物业费,2026年11月,"1,250.60",2026/11/15,2026-11-20\n').encode()
     )
     assert errors == [] and encoding == "utf-8"
     (line,) = lines
