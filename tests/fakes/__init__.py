@@ -1,0 +1,1 @@
+"""Test doubles for the Telegram side: a fake Bot API server, update builders, a network guard."""
