@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.engine import session_factory
 from storage.repositories.bills import SqlBillRepository
+from storage.repositories.conversations import SqlConversationStore
 from storage.repositories.directory import SqlEstateDirectory
 from storage.repositories.inbound import SqlInboundLog
 from storage.repositories.outbox import SqlOutboxRepository
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.inbound = SqlInboundLog(session)
         self.bills = SqlBillRepository(session)
         self.surveys = SqlSurveyRepository(session)
+        self.conversations = SqlConversationStore(session)
         return self
 
     async def __aexit__(

@@ -109,6 +109,7 @@ class Resident:
     household_size: int | None = None
     notes: str = ""
     unreachable_at: datetime | None = None
+    language: str = "zh-Hans"  # the script they write in; pushes follow it
 
 
 @dataclass(frozen=True)

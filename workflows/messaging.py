@@ -51,7 +51,12 @@ class OutboxMessage:
     thread_id: int | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
     photo: str | None = None
-    edit_message_id: str | None = None  # edit an earlier message in place instead of sending
+    edit_message_id: str | None = None  # edit this platform message in place instead of sending
+    edit_of: int | None = None  # edit the message this earlier outbox row produced, once sent
+    menu: tuple[str, ...] = ()  # persistent menu keyboard options (reply keyboard)
+    request_contact: str | None = None  # label of a "share my phone number" button
+    remove_menu: bool = False
+    language: str = "zh-Hans"  # the reader's; zh-Hant is converted from Simplified when sent
     recipient_kind: RecipientKind = RecipientKind.RESIDENT
     recipient_id: int | None = None
     ticket_id: int | None = None

@@ -115,6 +115,10 @@ class SqlEstateDirectory:
         row = await self._session.get(EstateRow, estate_id)
         return to_estate(row) if row else None
 
+    async def estates(self) -> Sequence[Estate]:
+        rows = await self._session.scalars(select(EstateRow).order_by(EstateRow.id))
+        return [to_estate(row) for row in rows]
+
     async def building_by_token(self, token: str) -> Building | None:
         stmt = select(BuildingRow).where(BuildingRow.deep_link_token == token)
         row = await self._session.scalar(stmt)

@@ -29,6 +29,11 @@ def to_message(row: Mapping[str, Any] | OutboxRow) -> OutboxMessage:
         ),
         photo=get("photo"),
         edit_message_id=get("edit_message_id"),
+        edit_of=get("edit_of"),
+        menu=tuple(get("menu") or ()),
+        request_contact=get("request_contact"),
+        remove_menu=bool(get("remove_menu")),
+        language=get("language") or "zh-Hans",
         recipient_kind=RecipientKind(get("recipient_kind")),
         recipient_id=get("recipient_id"),
         ticket_id=get("ticket_id"),
@@ -58,6 +63,11 @@ class SqlOutboxRepository:
             buttons=[[{"text": b.text, "data": b.data} for b in line] for line in message.buttons],
             photo=message.photo,
             edit_message_id=message.edit_message_id,
+            edit_of=message.edit_of,
+            menu=list(message.menu),
+            request_contact=message.request_contact,
+            remove_menu=message.remove_menu,
+            language=message.language,
             recipient_kind=message.recipient_kind.value,
             recipient_id=message.recipient_id,
             ticket_id=message.ticket_id,
@@ -78,13 +88,21 @@ class SqlOutboxRepository:
         return to_message(row)
 
     async def claim_ready(
-        self, *, now: datetime, worker: str, limit: int, lease_seconds: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        limit: int,
+        lease_seconds: int,
+        channels: Sequence[Platform] | None = None,
     ) -> Sequence[OutboxMessage]:
         table = table_of(OutboxRow)
         ready = or_(
             and_(table.c.state == OutboxState.PENDING.value, table.c.not_before <= now),
             and_(table.c.state == OutboxState.SENDING.value, table.c.lease_until < now),
         )
+        if channels is not None:
+            ready = and_(ready, table.c.channel.in_([c.value for c in channels]))
         rows = await claim(
             self._session,
             table,
@@ -123,6 +141,19 @@ class SqlOutboxRepository:
             )
         )
 
+    async def defer(self, message_id: int, *, not_before: datetime) -> None:
+        """Put a claimed message back without counting an attempt (pacing, not failure)."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                state=OutboxState.PENDING.value,
+                not_before=not_before,
+                attempts=OutboxRow.attempts - 1,
+                lease_until=None,
+            )
+        )
+
     async def mark_dead(self, message_id: int, *, error: str) -> None:
         await self._session.execute(
             update(OutboxRow)
@@ -132,4 +163,12 @@ class SqlOutboxRepository:
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self._session.get(OutboxRow, message_id, populate_existing=True)
+        return to_message(row) if row else None
+
+    async def by_dedupe_key(self, dedupe_key: str) -> OutboxMessage | None:
+        row = await self._session.scalar(
+            select(OutboxRow)
+            .where(OutboxRow.dedupe_key == dedupe_key)
+            .execution_options(populate_existing=True)
+        )
         return to_message(row) if row else None

@@ -23,6 +23,7 @@ def to_resident(row: ResidentRow) -> Resident:
         household_size=row.household_size,
         notes=row.notes,
         unreachable_at=row.unreachable_at,
+        language=row.language,
     )
 
 
@@ -101,6 +102,13 @@ class SqlResidentRepository:
             ResidentIdentityRow.platform == platform.value,
         )
         return await self._session.scalar(stmt.limit(1))
+
+    async def set_language(self, resident_id: int, language: str) -> None:
+        await self._session.execute(
+            update(ResidentRow)
+            .where(ResidentRow.id == resident_id, ResidentRow.language != language)
+            .values(language=language)
+        )
 
     async def mark_unreachable(self, resident_id: int, at: datetime | None) -> None:
         await self._session.execute(

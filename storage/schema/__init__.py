@@ -17,7 +17,7 @@ from storage.schema.estate import (
     UnitRow,
 )
 from storage.schema.fees import BillAdjustmentRow, BillRow, SurveyAnswerRow
-from storage.schema.messaging import InboundUpdateRow, OutboxRow, TimerRow
+from storage.schema.messaging import ConversationRow, InboundUpdateRow, OutboxRow, TimerRow
 from storage.schema.tickets import TicketCounterRow, TicketEventRow, TicketRow
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "BillAdjustmentRow",
     "BillRow",
     "BuildingRow",
+    "ConversationRow",
     "EntranceRow",
     "EstateRow",
     "FaqRow",

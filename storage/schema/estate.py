@@ -66,6 +66,7 @@ class ResidentRow(Base):
     household_size: Mapped[int | None] = mapped_column()
     notes: Mapped[str] = mapped_column(Text, default="")
     unreachable_at: Mapped[datetime | None]
+    language: Mapped[str] = mapped_column(String(8), default="zh-Hans")
 
 
 class ResidentUnitRow(Base):

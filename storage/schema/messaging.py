@@ -46,6 +46,11 @@ class OutboxRow(Base):
     buttons: Mapped[list[Any]] = mapped_column(default=list)
     photo: Mapped[str | None] = mapped_column(Text)
     edit_message_id: Mapped[str | None] = mapped_column(String(64))
+    edit_of: Mapped[int | None]
+    menu: Mapped[list[Any]] = mapped_column(default=list)
+    request_contact: Mapped[str | None] = mapped_column(String(64))
+    remove_menu: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(8), default="zh-Hans")
     recipient_kind: Mapped[str] = mapped_column(String(16))
     recipient_id: Mapped[int | None]
     ticket_id: Mapped[int | None] = mapped_column(index=True)
@@ -71,3 +76,16 @@ class InboundUpdateRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(32), default="idle")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(default=0)

@@ -18,6 +18,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('conversations',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('chat_id', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('state', sa.String(length=32), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_conversations')),
+    sa.UniqueConstraint('channel', 'chat_id', 'user_id', name=op.f('uq_conversations_channel_chat_id_user_id'))
+    )
     op.create_table('estates',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -51,6 +63,11 @@ def upgrade() -> None:
     sa.Column('buttons', sa.JSON(), nullable=False),
     sa.Column('photo', sa.Text(), nullable=True),
     sa.Column('edit_message_id', sa.String(length=64), nullable=True),
+    sa.Column('edit_of', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('menu', sa.JSON(), nullable=False),
+    sa.Column('request_contact', sa.String(length=64), nullable=True),
+    sa.Column('remove_menu', sa.Boolean(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('recipient_kind', sa.String(length=16), nullable=False),
     sa.Column('recipient_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('ticket_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -126,6 +143,7 @@ def upgrade() -> None:
     sa.Column('household_size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('unreachable_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.ForeignKeyConstraint(['estate_id'], ['estates.id'], name=op.f('fk_residents_estate_id_estates'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_residents')),
     sa.UniqueConstraint('estate_id', 'phone', name=op.f('uq_residents_estate_id_phone'))
@@ -423,3 +441,4 @@ def downgrade() -> None:
 
     op.drop_table('inbound_updates')
     op.drop_table('estates')
+    op.drop_table('conversations')

@@ -1,0 +1,1 @@
+"""One adapter per chat platform: translate updates in, render outbox messages out."""

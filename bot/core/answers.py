@@ -1,0 +1,140 @@
+"""Everything that is not a repair, complaint or emergency: questions, requests, thanks, fees.
+
+Questions are answered from the estate's FAQ when the match is confident; otherwise the manual's
+wording is used and the question becomes a staff task, so nobody is ever told "no".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.core.inbound import Outcome
+from bot.core.turn import Turn
+from intents.model import Classification, Intent
+from workflows.fees import FEE_ITEM_NAMES
+from workflows.intake import Report, file_ticket
+from workflows.money import format_yuan
+from workflows.phrases import Raw
+from workflows.tickets import TicketKind
+
+if TYPE_CHECKING:
+    from bot.core.engine import ConversationCore
+
+REQUEST_KINDS = {
+    Intent.DECORATION: TicketKind.DECORATION,
+    Intent.RELEASE: TicketKind.RELEASE,
+    Intent.VISITOR: TicketKind.VISITOR,
+    Intent.SERVICE: TicketKind.SERVICE,
+}
+QUESTION = re.compile(
+    r"[?？]|怎么|如何|什么|哪里|哪儿|多少|几点|几号|是否|能否|可以.*吗|吗$|吗[。!！]?$|么$|"
+    r"^(how|what|where|when|can|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+THANKS = re.compile(r"谢|thank|thx|感恩", re.IGNORECASE)
+
+
+async def respond(
+    core: ConversationCore,
+    turn: Turn,
+    result: Classification,
+    body: str,
+    *,
+    force_enquiry: bool = False,
+) -> Outcome:
+    intent = result.intent
+    if force_enquiry and intent is Intent.OTHER:
+        intent = Intent.ENQUIRY
+    if intent is Intent.OTHER:
+        key = "thanks_reply" if THANKS.search(body) else "greeting"
+        await turn.answer(turn.t(key), menu=turn.menu())
+        return Outcome()
+    if intent is Intent.FEE:
+        return await fees(turn)
+    if intent is Intent.PRAISE:
+        await record(turn, TicketKind.PRAISE, body)
+        await turn.answer(turn.t("praise_thanks"), menu=turn.menu())
+        return Outcome()
+    if intent is Intent.SUGGESTION:
+        number = await record(turn, TicketKind.SUGGESTION, body)
+        await turn.answer(turn.t("suggestion_thanks", number=number), menu=turn.menu())
+        return Outcome()
+    if intent is Intent.ENQUIRY or QUESTION.search(body.strip()):
+        index = await core.faq_index(turn)
+        match = index.search(body) if index else None
+        if match is not None and match.confident:
+            await turn.answer(turn.t("faq_answer", answer=match.entry.answer), menu=turn.menu())
+            return Outcome()
+        if intent is Intent.ENQUIRY:
+            number = await record(turn, TicketKind.ENQUIRY, body)
+            await turn.answer(turn.t("deep_question", number=number), menu=turn.menu())
+            return Outcome()
+    kind = REQUEST_KINDS.get(intent, TicketKind.ENQUIRY)
+    number = await record(turn, kind, body)
+    await turn.answer(turn.t("request_filed", number=number), menu=turn.menu())
+    return Outcome()
+
+
+async def record(turn: Turn, kind: TicketKind, body: str) -> str:
+    """File a staff-facing ticket for this message; returns its quotable number."""
+    if turn.estate is None:
+        return "—"
+    unit = None
+    if turn.resident is not None:
+        links = await turn.uow.residents.units_of(turn.resident.id)
+        unit = await turn.uow.directory.unit(links[0].unit_id) if links else None
+    ticket = await file_ticket(
+        turn.uow,
+        Report(
+            estate=turn.estate,
+            kind=kind,
+            summary=body[:1000],
+            channel=turn.inbound.channel,
+            reporter=turn.resident,
+            unit=unit,
+            details={"chat_id": turn.inbound.chat_id, "user_id": turn.inbound.user_id},
+        ),
+        now=turn.now,
+    )
+    return ticket.number or "—"
+
+
+async def fees(turn: Turn) -> Outcome:
+    """The bound household's own open bills, by item and month, with the total and how to pay."""
+    if turn.resident is None or turn.estate is None:
+        await turn.answer(turn.t("not_bound_yet"))
+        return Outcome()
+    units = {}
+    for link in await turn.uow.residents.units_of(turn.resident.id):
+        unit = await turn.uow.directory.unit(link.unit_id)
+        if unit is not None:
+            units[unit.id] = unit
+    bills = await turn.uow.bills.for_units(list(units), open_only=True)
+    if not bills:
+        await turn.answer(turn.t("fees_none"), menu=turn.menu())
+        return Outcome()
+    lines = [turn.t("fees_header")]
+    for bill in bills:
+        item = FEE_ITEM_NAMES[bill.item]
+        if turn.language == "en":
+            item = bill.item.value
+        lines.append(
+            turn.t(
+                "fees_line",
+                unit=units[bill.unit_id].display,
+                item=item,
+                period=bill.period,
+                amount=format_yuan(bill.amount_fen),
+                due=bill.due_date.isoformat(),
+            )
+        )
+    lines.append(turn.t("fees_total", total=format_yuan(sum(b.amount_fen for b in bills))))
+    payment = turn.estate.config.get("payment")
+    if isinstance(payment, dict):
+        if payment.get("link"):
+            lines.append(turn.t("fees_link", link=payment["link"]))
+        if payment.get("desk"):
+            lines.append(turn.t("fees_desk", desk=payment["desk"]))
+    await turn.answer(Raw("\n".join(lines)), menu=turn.menu())
+    return Outcome()

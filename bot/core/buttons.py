@@ -1,0 +1,98 @@
+"""Button presses. Button data is never trusted: it is parsed strictly and every press is
+re-authorised against the database and the current dialogue state.
+
+Data forms (≤ 64 bytes): ``t:<ticket>:claim|arrive|done`` (staff), ``r:<ticket>:ok|no``
+(resident confirms), ``u:<unit>``, ``loc:home|common``, ``skip:photo``, ``when:<slot>``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core import reporting
+from bot.core.inbound import Outcome
+from bot.core.turn import Turn
+from workflows.staff_actions import resident_confirm, staff_action
+
+if TYPE_CHECKING:
+    from bot.core.engine import ConversationCore
+
+STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done)$")
+RESIDENT = re.compile(r"^r:(\d{1,12}):(ok|no)$")
+UNIT = re.compile(r"^u:(\d{1,12})$")
+CHOICE = re.compile(r"^(loc|skip|when):(home|common|photo|asap|tpm|mam|mpm)$")
+EXPECTED_STATE = {"loc": "await_location", "skip": "await_photo", "when": "await_time"}
+
+
+def stale(turn: Turn) -> Outcome:
+    return Outcome(ack=turn.t("stale_button"), alert=True)
+
+
+async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
+    data = (turn.inbound.button_data or "")[:64]
+    if match := STAFF.match(data):
+        if turn.staff is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        result = await staff_action(
+            turn.uow,
+            ticket_id=int(match[1]),
+            action=match[2],
+            staff=turn.staff,
+            channel=turn.inbound.channel,
+            now=turn.now,
+        )
+        return Outcome(ack=result.message, alert=not result.ok)
+    if turn.inbound.is_group:
+        return stale(turn)
+    if match := RESIDENT.match(data):
+        if turn.resident is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        result = await resident_confirm(
+            turn.uow,
+            ticket_id=int(match[1]),
+            answer=match[2],
+            resident=turn.resident,
+            channel=turn.inbound.channel,
+            now=turn.now,
+            language=turn.language,
+        )
+        if result.ok:
+            await turn.answer(result.message, menu=turn.menu())
+            return Outcome()
+        return Outcome(ack=result.message, alert=True)
+    if match := UNIT.match(data):
+        return await choose_unit(core, turn, int(match[1]))
+    if match := CHOICE.match(data):
+        return await choose(core, turn, match[1], match[2])
+    return stale(turn)
+
+
+async def choose_unit(core: ConversationCore, turn: Turn, unit_id: int) -> Outcome:
+    if turn.resident is None or turn.state != "await_unit":
+        return stale(turn)
+    owned = {link.unit_id for link in await turn.uow.residents.units_of(turn.resident.id)}
+    if unit_id not in owned:
+        return Outcome(ack=turn.t("no_permission"), alert=True)
+    draft = turn.draft
+    draft["unit_id"] = unit_id
+    return await reporting.advance(core, turn, draft)
+
+
+async def choose(core: ConversationCore, turn: Turn, field: str, value: str) -> Outcome:
+    if turn.state != EXPECTED_STATE[field] or turn.resident is None:
+        return stale(turn)
+    draft = turn.draft
+    if field == "loc" and value in ("home", "common"):
+        draft["location"] = value
+    elif field == "skip" and value == "photo":
+        draft["asked_photo"] = True
+    elif field == "when" and value in ("asap", "tpm", "mam", "mpm"):
+        tz = ZoneInfo(turn.estate.timezone if turn.estate else "Asia/Shanghai")
+        slot = reporting.slot_time(value, turn.now, tz)
+        draft["wanted"] = slot.isoformat() if slot else None
+        draft["asked_time"] = True
+    else:
+        return stale(turn)
+    return await reporting.advance(core, turn, draft)
