@@ -20,6 +20,7 @@ import pytest
 from tests.fakes.network_guard import install_network_guard
 from workflows.clock import FixedClock
 
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22: timedelta retry_after, no warning
 PG_URL = os.environ.get("GUANJIA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("GUANJIA_REQUIRE_POSTGRES") == "1"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -1,7 +1,7 @@
-"""The FastAPI application factory: health endpoints now, channel routes as they arrive.
+"""The FastAPI application factory: health endpoints and the channel routes.
 
 ``/healthz`` says the process is alive; ``/readyz`` says it can do work, which for this service
-means the database answers. Load balancers route on the second.
+means the database answers. ``/webhooks/telegram`` exists when a bot token is configured.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from storage.engine import DatabaseUnavailable, check_connection
 from webhooks.runtime import Runtime
 from webhooks.settings import Settings
+from webhooks.telegram_gateway import SECRET_HEADER, Rejected
 
 log = logging.getLogger("guanjia.app")
 
@@ -23,16 +24,25 @@ log = logging.getLogger("guanjia.app")
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from webhooks.services import Services
+
         owned = runtime is None
-        app.state.runtime = runtime or Runtime.build(settings)
-        log.info("guanjia started with %s", app.state.runtime.settings.redacted())
+        rt = runtime or Runtime.build(settings)
+        app.state.runtime = rt
+        services = await Services.start(rt)
+        app.state.services = services
+        channels = "Telegram (" + settings.telegram_driver + ")" if services.telegram else "none"
+        log.info("guanjia started; chat channels: %s; %s", channels, rt.settings.redacted())
         try:
             yield
         finally:
+            await services.stop()
+            app.state.services = None
             if owned:
-                await app.state.runtime.close()
+                await rt.close()
 
     app = FastAPI(title="guanjia", version="0.1.0", lifespan=lifespan, docs_url=None)
+    app.state.services = None
     if runtime is not None:
         app.state.runtime = runtime  # usable without lifespan events (tests, embedding)
 
@@ -49,5 +59,21 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
             log.warning("not ready: %s", exc)
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ready", "database": "ok"})
+
+    @app.post("/webhooks/telegram")
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        services = request.app.state.services
+        if services is None or services.gateway is None:
+            return JSONResponse({"ok": False, "error": "Telegram is not configured"}, 404)
+        body = await request.body()
+        try:
+            await services.gateway.receive(body, request.headers.get(SECRET_HEADER))
+        except Rejected as exc:
+            log.info("webhook rejected (%s): %s", exc.status, exc.reason)
+            return JSONResponse({"ok": False, "error": exc.reason}, exc.status)
+        except Exception as exc:  # the database is down: make Telegram deliver it again
+            log.warning("webhook could not record the update: %s", type(exc).__name__)
+            return JSONResponse({"ok": False, "error": "temporarily unavailable"}, 503)
+        return JSONResponse({"ok": True})
 
     return app

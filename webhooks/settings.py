@@ -6,6 +6,8 @@ Every field is listed, with its default, in the README's configuration table (a 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -33,6 +35,34 @@ class Settings(BaseSettings):
         "Asia/Shanghai", description="default time zone for estates that do not set one"
     )
     telegram_token: SecretStr | None = Field(None, description="Telegram bot token; never logged")
+    telegram_driver: Literal["aiogram", "ptb"] = Field(
+        "aiogram", description="which Telegram library drives the bot in this process"
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org",
+        description="Bot API base URL (a self-hosted Bot API server or a test double)",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="secret Telegram sends with each webhook call; derived from the token if unset",
+    )
+    public_url: str | None = Field(
+        None,
+        description="public https URL of this service; when set, the Telegram webhook is "
+        "registered at PUBLIC_URL/webhooks/telegram",
+    )
+    run_dispatcher: bool = Field(
+        True, description="send outbox messages from this process (false on extra replicas)"
+    )
+
+    def webhook_secret(self) -> str | None:
+        """The configured secret, or one derived from the token (same in every process)."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        if self.telegram_token is None:
+            return None
+        token = self.telegram_token.get_secret_value().encode()
+        return hmac.new(token, b"guanjia-webhook", hashlib.sha256).hexdigest()
 
     def redacted(self) -> dict[str, object]:
         """Settings safe to log: secrets masked, database password hidden."""

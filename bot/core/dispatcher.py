@@ -75,6 +75,10 @@ class OutboxDispatcher:
         self._batch = batch
         self.wake = asyncio.Event()
 
+    def register(self, channel: Platform, sender: Sender) -> None:
+        """Add a channel's sender (drivers start after the dispatcher is built)."""
+        self._senders[channel] = sender
+
     async def run_once(self) -> int:
         """Claim what is ready and send it; returns how many messages were handled."""
         if not self._senders:

@@ -41,6 +41,8 @@ class ConversationCore:
         for attempt in range(3):
             try:
                 async with self._uow() as uow:
+                    if await uow.inbound.is_processed(inbound.channel, inbound.update_id):
+                        return Outcome(handled=False)  # a replay: it was answered already
                     turn = await self._open(uow, inbound)
                     outcome = await self._route(turn)
                     await uow.conversations.save(turn.conversation, at=turn.now)

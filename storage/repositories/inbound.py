@@ -43,13 +43,29 @@ class SqlInboundLog:
             .values(processed_at=at)
         )
 
-    async def unprocessed(self, *, limit: int) -> Sequence[InboundUpdate]:
+    async def is_processed(self, channel: Platform, update_id: str) -> bool:
+        """Locks the row (PostgreSQL) so two processors of one update run one after the other."""
+        stmt = (
+            select(InboundUpdateRow.processed_at)
+            .where(
+                InboundUpdateRow.channel == channel.value,
+                InboundUpdateRow.update_id == update_id,
+            )
+            .with_for_update()
+        )
+        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+
+    async def unprocessed(
+        self, *, limit: int, received_before: datetime | None = None
+    ) -> Sequence[InboundUpdate]:
         stmt = (
             select(InboundUpdateRow)
             .where(InboundUpdateRow.processed_at.is_(None))
             .order_by(InboundUpdateRow.received_at, InboundUpdateRow.id)
             .limit(limit)
         )
+        if received_before is not None:
+            stmt = stmt.where(InboundUpdateRow.received_at < received_before)
         return [
             InboundUpdate(
                 id=row.id,

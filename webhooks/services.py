@@ -1,0 +1,120 @@
+"""Assembling the running service: classifier, core, dispatcher, Telegram driver and gateway.
+
+Everything here is built once per process at start-up (never per update); the chosen Telegram
+library is the only one imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import os
+from dataclasses import dataclass, field
+
+from bot.adapters.telegram import TelegramDriver
+from bot.core.dispatcher import OutboxDispatcher
+from bot.core.engine import ConversationCore
+from bot.core.inbound import Inbound, Outcome
+from bot.core.sending import Sender
+from webhooks.runtime import Runtime
+from webhooks.telegram_gateway import TelegramGateway
+from workflows.estate import Platform
+
+log = logging.getLogger("guanjia.services")
+
+
+def build_core(runtime: Runtime) -> ConversationCore:
+    import intents
+    from intents.textlibs import segmenter
+
+    intents.load_classifier()
+    return ConversationCore(runtime.uow, runtime.clock, intents.classify, segmenter().cut)
+
+
+def build_telegram_driver(runtime: Runtime, handle: object) -> TelegramDriver | None:
+    settings = runtime.settings
+    if settings.telegram_token is None:
+        return None
+    token = settings.telegram_token.get_secret_value()
+    if settings.telegram_driver == "ptb":
+        os.environ.setdefault("PTB_TIMEDELTA", "1")  # opt in to PTB 22's timedelta API
+        from bot.adapters.ptb_driver import build_driver as build_ptb
+
+        return build_ptb(token, settings.telegram_api_url, handle)  # type: ignore[arg-type]
+    from bot.adapters.aiogram_driver import build_driver as build_aiogram
+
+    return build_aiogram(token, settings.telegram_api_url, handle)  # type: ignore[arg-type]
+
+
+@dataclass
+class Services:
+    runtime: Runtime
+    core: ConversationCore
+    dispatcher: OutboxDispatcher
+    telegram: TelegramDriver | None = None
+    gateway: TelegramGateway | None = None
+    senders: dict[Platform, Sender] = field(default_factory=dict)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        outcome = await self.core.handle(inbound)
+        self.dispatcher.wake.set()
+        return outcome
+
+    @classmethod
+    async def start(
+        cls, runtime: Runtime, *, extra_senders: dict[Platform, Sender] | None = None
+    ) -> Services:
+        core = build_core(runtime)
+        senders: dict[Platform, Sender] = dict(extra_senders or {})
+        dispatcher = OutboxDispatcher(
+            runtime.uow, runtime.clock, senders, worker=f"{os.uname().nodename}:{os.getpid()}"
+        )
+        services = cls(runtime, core, dispatcher, senders=senders)
+        driver = build_telegram_driver(runtime, services.handle)
+        if driver is not None:
+            await driver.start()
+            senders[Platform.TELEGRAM] = driver.sender
+            dispatcher.register(Platform.TELEGRAM, driver.sender)
+            secret = runtime.settings.webhook_secret()
+            assert secret is not None
+            services.telegram = driver
+            services.gateway = TelegramGateway(
+                driver=driver,
+                uow=runtime.uow,
+                clock=runtime.clock,
+                secret=secret,
+                on_processed=dispatcher.wake.set,
+            )
+            if runtime.settings.public_url:
+                url = runtime.settings.public_url.rstrip("/") + "/webhooks/telegram"
+                await driver.set_webhook(url, secret=secret)
+        if runtime.settings.run_dispatcher:
+            services.tasks.append(asyncio.create_task(dispatcher.run_forever()))
+        if services.gateway is not None:
+            services.tasks.append(asyncio.create_task(services._recovery_loop()))
+        gc.collect()
+        gc.freeze()  # the start-up heap never changes: keep full collections off the hot path
+        return services
+
+    async def _recovery_loop(self, every: float = 30.0) -> None:
+        assert self.gateway is not None
+        while True:
+            try:
+                await self.gateway.recover()
+            except Exception:
+                log.exception("recovery sweep failed")
+            await asyncio.sleep(every)
+
+    async def stop(self) -> None:
+        if self.gateway is not None:
+            await self.gateway.drain()
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.telegram is not None:
+            await self.telegram.close()
