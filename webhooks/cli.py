@@ -57,6 +57,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="migrate the database and load the demo estate if it is not there yet",
     )
 
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not sweep timers in this process (extra replicas; use system cron instead)",
+    )
+
+    sub.add_parser(
+        "poll",
+        help="run the Telegram bot by long polling (no public URL needed; needs a token)",
+    )
+
+    timers = sub.add_parser("timers", help="durable timers (callbacks, escalations, reminders)")
+    timers_sub = timers.add_subparsers(dest="action", metavar="ACTION", required=True)
+    run_due = timers_sub.add_parser(
+        "run-due", help="fire every timer due now (or at --at), exactly as the scheduler does"
+    )
+    run_due.add_argument(
+        "--at", help="ISO time to run as, e.g. 2026-11-24T09:00+08:00 (default: now)"
+    )
+
     sub.add_parser(
         "classify",
         help="classify messages from standard input as JSON lines (see `guanjia classify --help`)",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,6 +42,8 @@ def run_command(args: argparse.Namespace) -> int:
         ("residents", "import"): lambda: asyncio.run(residents_import(settings, args)),
         ("bills", "import"): lambda: asyncio.run(bills_import(settings, args)),
         ("serve", None): lambda: serve(settings, args),
+        ("poll", None): lambda: poll(settings),
+        ("timers", "run-due"): lambda: asyncio.run(timers_run_due(settings, args)),
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     try:
@@ -281,6 +285,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from webhooks.app import create_app
 
+    if args.no_scheduler:
+        settings = settings.model_copy(update={"run_scheduler": False})
     if args.demo:
         db_upgrade(settings)
         asyncio.run(_load_demo(settings))
@@ -306,3 +312,56 @@ async def _check_ready(settings: Settings) -> None:
         await _require_schema(engine)
     finally:
         await engine.dispose()
+
+
+def poll(settings: Settings) -> int:
+    if settings.telegram_token is None:
+        raise CommandError("polling needs GUANJIA_TELEGRAM_TOKEN")
+    asyncio.run(_check_ready(settings))
+    print(f"guanjia polling Telegram with the {settings.telegram_driver} driver (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_poll(settings))
+    return EXIT_OK
+
+
+async def _poll(settings: Settings) -> None:
+    from webhooks.runtime import Runtime
+    from webhooks.services import Services
+
+    runtime = Runtime.build(settings)
+    services = await Services.start(runtime, polling=True)
+    try:
+        assert services.telegram is not None
+        await services.telegram.delete_webhook()
+        await services.telegram.run_polling()
+    finally:
+        await services.stop()
+        await runtime.close()
+
+
+def parse_instant(text: str, tz: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--at {text!r} is not an ISO date-time") from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo(tz))
+
+
+async def timers_run_due(settings: Settings, args: argparse.Namespace) -> int:
+    from webhooks.runtime import Runtime
+    from webhooks.scheduler import sweep
+
+    at = parse_instant(args.at, settings.timezone) if args.at else None
+    await _check_ready(settings)
+    runtime = Runtime.build(settings)
+    try:
+        report = await sweep(runtime, at=at)
+    finally:
+        await runtime.close()
+    print(
+        f"timers: {len(report.fired)} fired, {len(report.failed)} failed, "
+        f"{len(report.unknown)} of unknown kind"
+    )
+    for key in report.failed + report.unknown:
+        print(f"  not fired: {key}")
+    return EXIT_OK if not (report.failed or report.unknown) else EXIT_FAILED

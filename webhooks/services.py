@@ -19,8 +19,10 @@ from bot.core.engine import ConversationCore
 from bot.core.inbound import Inbound, Outcome
 from bot.core.sending import Sender
 from webhooks.runtime import Runtime
+from webhooks.scheduler import Scheduler
 from webhooks.telegram_gateway import TelegramGateway
 from workflows.estate import Platform
+from workflows.messaging import InboundUpdate
 
 log = logging.getLogger("guanjia.services")
 
@@ -57,22 +59,41 @@ class Services:
     gateway: TelegramGateway | None = None
     senders: dict[Platform, Sender] = field(default_factory=dict)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    scheduler: Scheduler | None = None
+    polling: bool = False
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        if self.polling:
+            # Long polling has no webhook gateway: record the update id here so an update
+            # Telegram hands out again after a restart is recognised as a replay.
+            async with self.runtime.uow() as uow:
+                await uow.inbound.record(
+                    InboundUpdate(
+                        channel=inbound.channel,
+                        update_id=inbound.update_id,
+                        payload={},
+                        received_at=self.runtime.clock.now(),
+                    )
+                )
+                await uow.commit()
         outcome = await self.core.handle(inbound)
         self.dispatcher.wake.set()
         return outcome
 
     @classmethod
     async def start(
-        cls, runtime: Runtime, *, extra_senders: dict[Platform, Sender] | None = None
+        cls,
+        runtime: Runtime,
+        *,
+        extra_senders: dict[Platform, Sender] | None = None,
+        polling: bool = False,
     ) -> Services:
         core = build_core(runtime)
         senders: dict[Platform, Sender] = dict(extra_senders or {})
         dispatcher = OutboxDispatcher(
             runtime.uow, runtime.clock, senders, worker=f"{os.uname().nodename}:{os.getpid()}"
         )
-        services = cls(runtime, core, dispatcher, senders=senders)
+        services = cls(runtime, core, dispatcher, senders=senders, polling=polling)
         driver = build_telegram_driver(runtime, services.handle)
         if driver is not None:
             await driver.start()
@@ -88,13 +109,19 @@ class Services:
                 secret=secret,
                 on_processed=dispatcher.wake.set,
             )
-            if runtime.settings.public_url:
+            if runtime.settings.public_url and not polling:
                 url = runtime.settings.public_url.rstrip("/") + "/webhooks/telegram"
                 await driver.set_webhook(url, secret=secret)
         if runtime.settings.run_dispatcher:
             services.tasks.append(asyncio.create_task(dispatcher.run_forever()))
-        if services.gateway is not None:
+        if services.gateway is not None and not polling:
             services.tasks.append(asyncio.create_task(services._recovery_loop()))
+        if runtime.settings.run_scheduler:
+            services.scheduler = Scheduler(
+                runtime, every_seconds=runtime.settings.scheduler_interval_seconds
+            )
+            services.scheduler.on_sweep.append(dispatcher.wake.set)
+            services.scheduler.start()
         gc.collect()
         gc.freeze()  # the start-up heap never changes: keep full collections off the hot path
         return services
@@ -109,6 +136,8 @@ class Services:
             await asyncio.sleep(every)
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.gateway is not None:
             await self.gateway.drain()
         for task in self.tasks:

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     run_dispatcher: bool = Field(
         True, description="send outbox messages from this process (false on extra replicas)"
     )
+    run_scheduler: bool = Field(
+        True, description="sweep due timers from this process (`serve --no-scheduler` disables)"
+    )
+    scheduler_interval_seconds: float = Field(
+        5.0, gt=0, le=300, description="how often the in-process scheduler sweeps due timers"
+    )
 
     def webhook_secret(self) -> str | None:
         """The configured secret, or one derived from the token (same in every process)."""

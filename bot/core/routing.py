@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core import account, answers, buttons, reporting
+from bot.core import account, buttons, fees_chat, reporting
 from bot.core.inbound import InboundKind, Outcome
 from bot.core.turn import MENU_KEYS, Turn
 from intents.textlibs import to_simplified
@@ -23,6 +23,8 @@ async def route(core: ConversationCore, turn: Turn) -> Outcome:
     if inbound.kind is InboundKind.BUTTON:
         return await buttons.pressed(core, turn)
     if inbound.is_group:
+        if inbound.kind is InboundKind.COMMAND:
+            return await fees_chat.group_command(turn)
         return Outcome(handled=False)  # staff chatter in groups is not for the bot
     if inbound.kind is InboundKind.COMMAND:
         return await command(core, turn)
@@ -52,7 +54,7 @@ async def command(core: ConversationCore, turn: Turn) -> Outcome:
     if name == "my":
         return await account.my_tickets(turn)
     if name == "fees":
-        return await answers.fees(turn)
+        return await fees_chat.fees(turn)
     await turn.answer(turn.t("help"), menu=turn.menu())
     return Outcome()
 
@@ -75,7 +77,7 @@ async def menu(core: ConversationCore, turn: Turn, key: str) -> Outcome:
     if key == "menu_my":
         return await account.my_tickets(turn)
     if key == "menu_fees":
-        return await answers.fees(turn)
+        return await fees_chat.fees(turn)
     if key == "menu_enquiry":
         turn.move("await_question")
         await turn.answer(turn.t("ask_what_enquiry"))
