@@ -288,6 +288,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.no_scheduler:
         settings = settings.model_copy(update={"run_scheduler": False})
     if args.demo:
+        settings = settings.model_copy(update={"demo": True})
         db_upgrade(settings)
         asyncio.run(_load_demo(settings))
     else:

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     run_dispatcher: bool = Field(
         True, description="send outbox messages from this process (false on extra replicas)"
     )
+    demo: bool = Field(
+        False,
+        description="demo mode (`serve --demo`): the web chat offers demo residents and the "
+        "steward view without a staff login",
+    )
+    web_staff_token: SecretStr | None = Field(
+        None, description="bearer token that opens the web staff view outside demo mode"
+    )
     run_scheduler: bool = Field(
         True, description="sweep due timers from this process (`serve --no-scheduler` disables)"
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 
+from workflows.fee_phrases import FEE_PHRASES
+
 
 class Raw(str):
     """Already-safe HTML (e.g. a phrase built from other phrases)."""
@@ -231,18 +233,6 @@ PHRASES: dict[str, tuple[str, str]] = {
         "抱歉问题还没解决，工单 <b>{number}</b> 已重新派给管家，会尽快再次处理。",
         "Sorry it is not solved yet. Ticket <b>{number}</b> went back to your steward.",
     ),
-    "fees_none": (
-        "您名下房屋目前没有待缴费用，感谢您的支持！",
-        "There is nothing to pay for your home at the moment. Thank you!",
-    ),
-    "fees_header": ("您的待缴费用：", "Your open charges:"),
-    "fees_line": (
-        "• {unit} {item} {period}：¥{amount}（{due}前缴纳）",
-        "• {unit} {item} {period}: ¥{amount} (due {due})",
-    ),
-    "fees_total": ("合计：<b>¥{total}</b>", "Total: <b>¥{total}</b>"),
-    "fees_link": ("在线缴费：{link}", "Pay online: {link}"),
-    "fees_desk": ("线下缴费：{desk}", "Pay at the desk: {desk}"),
     "status_new": ("待受理", "received"),
     "status_claimed": ("已接单", "assigned"),
     "status_on_site": ("处理中", "in progress"),
@@ -252,6 +242,9 @@ PHRASES: dict[str, tuple[str, str]] = {
     "status_closed": ("已关闭", "closed"),
     "status_cancelled": ("已取消", "cancelled"),
 }
+
+
+PHRASES.update(FEE_PHRASES)
 
 
 def say(key: str, language: str = "zh-Hans", **values: object) -> str:

@@ -26,7 +26,8 @@ from workflows.estate import (
     StaffRole,
     Unit,
 )
-from workflows.fees import Bill, BillAdjustment, SurveyAnswer
+from workflows.fee_ports import BillRepository
+from workflows.fees import SurveyAnswer
 from workflows.messaging import InboundUpdate, OutboxMessage, Timer
 from workflows.tickets import Ticket, TicketEvent
 
@@ -141,17 +142,6 @@ class InboundLog(Protocol):
     async def unprocessed(
         self, *, limit: int, received_before: datetime | None = None
     ) -> Sequence[InboundUpdate]: ...
-
-
-class BillRepository(Protocol):
-    async def find(self, *, unit_id: int, item: str, period: str) -> Bill | None: ...
-    async def add(self, bill: Bill) -> Bill: ...
-    async def adjust(self, bill: Bill, *, new_fen: int, at: datetime, reason: str) -> Bill: ...
-    async def mark_paid(self, bill_id: int, *, at: datetime) -> None: ...
-    async def for_units(
-        self, unit_ids: Sequence[int], *, open_only: bool = False
-    ) -> Sequence[Bill]: ...
-    async def adjustments(self, bill_id: int) -> Sequence[BillAdjustment]: ...
 
 
 class SurveyRepository(Protocol):
