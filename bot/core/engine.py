@@ -8,7 +8,9 @@ race (two processes, one chat) is retried from a fresh read.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
+from datetime import datetime
 
 from bot.core.inbound import Inbound, InboundKind, Outcome
 from bot.core.ports import Tokenize, Understand
@@ -21,6 +23,7 @@ from workflows.ports import ConcurrentUpdate, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("guanjia.core")
 MAX_TEXT = 4000  # longer messages are cut before understanding; the resident is told
+CACHE_SECONDS = 30.0  # estate config and FAQ edits reach every process within this
 
 
 class ConversationCore:
@@ -35,34 +38,38 @@ class ConversationCore:
         self.clock = clock
         self.understand = understand
         self.tokenize = tokenize
-        self._faq: dict[int, tuple[int, FaqIndex]] = {}
+        self._faq: dict[int, tuple[float, int, FaqIndex]] = {}
+        self._estates: dict[int, tuple[float, Estate]] = {}
 
     async def handle(self, inbound: Inbound) -> Outcome:
         for attempt in range(3):
             try:
                 async with self._uow() as uow:
-                    if await uow.inbound.is_processed(inbound.channel, inbound.update_id):
-                        return Outcome(handled=False)  # a replay: it was answered already
-                    turn = await self._open(uow, inbound)
-                    outcome = await self._route(turn)
-                    await uow.conversations.save(turn.conversation, at=turn.now)
-                    await uow.inbound.mark_processed(
-                        inbound.channel, inbound.update_id, at=turn.now
+                    now = self.clock.now()
+                    fresh = await uow.inbound.start_processing(
+                        inbound.channel, inbound.update_id, at=now
                     )
+                    if not fresh:
+                        return Outcome(handled=False)  # a replay: it was answered already
+                    turn = await self._open(uow, inbound, now)
+                    loaded = turn.conversation
+                    outcome = await self._route(turn)
+                    if turn.conversation != loaded:
+                        await uow.conversations.save(turn.conversation, at=turn.now)
                     await uow.commit()
                     return outcome
             except ConcurrentUpdate:
                 log.info("conversation race on %s, retry %d", inbound.chat_id, attempt + 1)
         return Outcome(ack="系统繁忙，请稍后再试。", alert=True, handled=False)
 
-    async def _open(self, uow: UnitOfWork, inbound: Inbound) -> Turn:
-        now = self.clock.now()
+    async def _open(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> Turn:
         conversation = await uow.conversations.load(
             inbound.channel, inbound.chat_id, inbound.user_id
         )
         turn = Turn(uow=uow, inbound=inbound, now=now, conversation=conversation)
         turn.resident = await uow.residents.by_identity(inbound.channel, inbound.user_id)
-        turn.staff = await uow.directory.staff_by_identity(inbound.channel, inbound.user_id)
+        if turn.resident is None or inbound.is_group or inbound.kind is InboundKind.BUTTON:
+            turn.staff = await uow.directory.staff_by_identity(inbound.channel, inbound.user_id)
         turn.estate = await self._estate_of(turn)
         stored = conversation.data.get("lang")
         if turn.resident is not None:
@@ -84,12 +91,12 @@ class ConversationCore:
     async def _estate_of(self, turn: Turn) -> Estate | None:
         uow = turn.uow
         if turn.resident is not None:
-            return await uow.directory.estate(turn.resident.estate_id)
+            return await self._cached_estate(uow, turn.resident.estate_id)
         if turn.staff is not None:
-            return await uow.directory.estate(turn.staff.estate_id)
+            return await self._cached_estate(uow, turn.staff.estate_id)
         remembered = turn.conversation.data.get("estate_id")
         if isinstance(remembered, int):
-            return await uow.directory.estate(remembered)
+            return await self._cached_estate(uow, remembered)
         if turn.inbound.is_group:
             group = await uow.directory.group_by_chat(turn.inbound.channel, turn.inbound.chat_id)
             if group is not None:
@@ -97,17 +104,36 @@ class ConversationCore:
         estates = await uow.directory.estates()
         return estates[0] if len(estates) == 1 else None
 
+    async def _cached_estate(self, uow: UnitOfWork, estate_id: int) -> Estate | None:
+        """Estates change only when the estate file is reloaded: cache them briefly."""
+        hit = self._estates.get(estate_id)
+        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        estate = await uow.directory.estate(estate_id)
+        if estate is not None:
+            self._estates[estate_id] = (time.monotonic(), estate)
+        return estate
+
     async def faq_index(self, turn: Turn) -> FaqIndex | None:
-        """The estate's FAQ index, rebuilt only when the entries change."""
+        """The estate's FAQ index, rebuilt at most every CACHE_SECONDS when entries change."""
         if turn.estate is None:
             return None
+        cached = self._faq.get(turn.estate.id)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[2]
         entries = await turn.uow.directory.faq(turn.estate.id)
         signature = hash(tuple((e.id, e.question, e.answer) for e in entries))
-        cached = self._faq.get(turn.estate.id)
-        if cached is None or cached[0] != signature:
-            cached = (signature, FaqIndex(entries, self.tokenize))
-            self._faq[turn.estate.id] = cached
-        return cached[1]
+        if cached is None or cached[1] != signature:
+            cached = (time.monotonic(), signature, FaqIndex(entries, self.tokenize))
+        else:
+            cached = (time.monotonic(), signature, cached[2])
+        self._faq[turn.estate.id] = cached
+        return cached[2]
+
+    def forget_caches(self) -> None:
+        """Drop cached estates and FAQ indexes (after an estate reload or an FAQ edit)."""
+        self._estates.clear()
+        self._faq.clear()
 
     async def _route(self, turn: Turn) -> Outcome:
         from bot.core import routing

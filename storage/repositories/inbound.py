@@ -43,6 +43,26 @@ class SqlInboundLog:
             .values(processed_at=at)
         )
 
+    async def start_processing(self, channel: Platform, update_id: str, *, at: datetime) -> bool:
+        """Mark the update processed inside the caller's transaction; False if it already was.
+
+        One statement on the hot path: the mark commits with the work, or rolls back with it.
+        Updates never recorded (tests, direct calls) count as not processed yet.
+        """
+        claimed = await self._session.execute(
+            update(InboundUpdateRow)
+            .where(
+                InboundUpdateRow.channel == channel.value,
+                InboundUpdateRow.update_id == update_id,
+                InboundUpdateRow.processed_at.is_(None),
+            )
+            .values(processed_at=at)
+            .returning(InboundUpdateRow.id)
+        )
+        if claimed.scalar_one_or_none() is not None:
+            return True
+        return not await self.is_processed(channel, update_id)
+
     async def is_processed(self, channel: Platform, update_id: str) -> bool:
         """Locks the row (PostgreSQL) so two processors of one update run one after the other."""
         stmt = (

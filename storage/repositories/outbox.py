@@ -78,14 +78,15 @@ class SqlOutboxRepository:
             not_before=message.not_before,
             created_at=message.created_at,
         )
-        await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
-        row = await self._session.scalar(
-            select(OutboxRow)
-            .where(OutboxRow.dedupe_key == message.dedupe_key)
-            .execution_options(populate_existing=True)
+        inserted = await self._session.execute(
+            stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(*table.c)
         )
-        assert row is not None
-        return to_message(row)
+        fresh = inserted.mappings().first()
+        if fresh is not None:
+            return to_message(dict(fresh))
+        existing = await self.by_dedupe_key(message.dedupe_key)
+        assert existing is not None
+        return existing
 
     async def claim_ready(
         self,
