@@ -34,7 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="estate YAML file (schema in the README)")
     load.add_argument("--check", action="store_true", help="validate the file only; write nothing")
 
-    for name, what in (("residents", "residents"), ("bills", "bills")):
+    for name, what in (
+        ("residents", "residents"),
+        ("bills", "bills"),
+        ("payments", "payments (unit,item,period,paid_at[,amount]) marking bills paid"),
+    ):
         group = sub.add_parser(name, help=f"{what} from the office's spreadsheet")
         group_sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
         imp = group_sub.add_parser("import", help=f"import {what} from FILE.csv (idempotent)")
@@ -47,6 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="import nothing if any row is rejected",
         )
+
+    arrears = sub.add_parser("arrears", help="fee collection and arrears figures")
+    arrears_sub = arrears.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = arrears_sub.add_parser(
+        "export", help="write collection rates and arrears by age to FILE.csv (no names)"
+    )
+    export.add_argument("file", help="CSV file to write")
+    export.add_argument(
+        "--estate", help="estate code (default: the only estate, or GUANJIA_ESTATE)"
+    )
+    export.add_argument("--at", help="report as of this date, e.g. 2026-11-30 (default: today)")
 
     serve = sub.add_parser("serve", help="run the web service (FastAPI under uvicorn)")
     serve.add_argument("--host", help="listen address (default GUANJIA_HOST or 127.0.0.1)")

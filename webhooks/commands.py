@@ -41,6 +41,8 @@ def run_command(args: argparse.Namespace) -> int:
         ("estate", "load"): lambda: asyncio.run(estate_load(settings, args)),
         ("residents", "import"): lambda: asyncio.run(residents_import(settings, args)),
         ("bills", "import"): lambda: asyncio.run(bills_import(settings, args)),
+        ("payments", "import"): lambda: asyncio.run(payments_import(settings, args)),
+        ("arrears", "export"): lambda: arrears_export(settings, args),
         ("serve", None): lambda: serve(settings, args),
         ("poll", None): lambda: poll(settings),
         ("timers", "run-due"): lambda: asyncio.run(timers_run_due(settings, args)),
@@ -231,6 +233,82 @@ async def bills_import(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await engine.dispose()
     return _print_report(args.file, report)
+
+
+async def payments_import(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.uow import SqlUnitOfWorkFactory
+    from workflows.clock import SystemClock
+    from workflows.csv_import import CsvFileError
+    from workflows.fee_payments import import_payments
+
+    data = _read_bytes(args.file)
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+        uow = SqlUnitOfWorkFactory(engine)
+        async with uow() as tx:
+            estate_id, _ = await _estate_id(tx.session, settings, args.estate)
+        try:
+            report = await import_payments(
+                uow,
+                estate_id=estate_id,
+                data=data,
+                now=SystemClock().now(),
+                all_or_nothing=args.all_or_nothing,
+            )
+        except CsvFileError as exc:
+            raise CommandError(f"{args.file}: {exc}") from None
+    finally:
+        await engine.dispose()
+    return _print_report(args.file, report)
+
+
+def arrears_export(settings: Settings, args: argparse.Namespace) -> int:
+    text, summary = asyncio.run(_arrears_csv(settings, args))
+    try:
+        Path(args.file).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"{args.file}: cannot write the file ({exc.strerror})") from None
+    print(f"{args.file}: {summary}")
+    return EXIT_OK
+
+
+async def _arrears_csv(settings: Settings, args: argparse.Namespace) -> tuple[str, str]:
+    """The report as CSV text (no names), and a one-line summary of what it covers."""
+    from storage.uow import SqlUnitOfWorkFactory
+    from workflows.clock import SystemClock
+    from workflows.fee_report import build_report, report_csv
+    from workflows.fee_rules import local_today
+
+    engine = create_engine(settings.database_url)
+    try:
+        await check_connection(engine)
+        await _require_schema(engine)
+        uow = SqlUnitOfWorkFactory(engine)
+        async with uow() as tx:
+            estate_id, _ = await _estate_id(tx.session, settings, args.estate)
+            estate = await tx.directory.estate(estate_id)
+            assert estate is not None
+            now = report_moment(args.at, estate.timezone) if args.at else SystemClock().now()
+            placed = await tx.bills.for_estate(estate_id)
+    finally:
+        await engine.dispose()
+    report = build_report(estate.name, placed, today=local_today(estate, now), now=now)
+    return report_csv(report), f"arrears report of {estate.code} as of {report.today.isoformat()}"
+
+
+def report_moment(text: str, tz: str) -> datetime:
+    """``--at 2026-11-30`` means the end of that local day; a full ISO time is taken as is."""
+    from datetime import date, time, timedelta
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return parse_instant(text, tz)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=ZoneInfo(tz)) - timedelta(
+        microseconds=1
+    )
 
 
 def demo_estate_path() -> Path:

@@ -1,4 +1,8 @@
-"""Importing bills: idempotent per unit, item and period; changed amounts become adjustments."""
+"""Importing bills: idempotent per unit, item and period; changed amounts become adjustments.
+
+An unpaid bill gets its reminder timers in the same transaction (idempotent by dedupe key); a
+bill the file marks paid stops the household's reminders when nothing else is open.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from workflows.csv_import import ImportReport, RowError, read_rows
+from workflows.fee_reminders import after_payment, schedule_reminders
 from workflows.fees import Bill, FeeItem
 from workflows.money import MoneyError, parse_yuan
 from workflows.ports import UnitOfWorkFactory
@@ -89,23 +94,25 @@ def parse_bills(data: bytes) -> tuple[list[BillLine], list[RowError], str]:
         try:
             unit = UNIT.match(row["unit"])
             if not unit:
-                raise _Bad("unit", f"{row['unit']!r} is not a unit; write 3-2-1502")
+                raise Bad("unit", f"{row['unit']!r} is not a unit; write 3-2-1502")
             parsed = BillLine(
                 line=number,
                 building=unit["building"],
                 entrance=unit["entrance"],
                 room=unit["room"],
-                item=_field("item", parse_item, row["item"]),
-                period=_field("period", parse_period, row["period"]),
-                amount_fen=_field("amount", _amount, row["amount"]),
-                due_date=_field("due_date", lambda t: parse_date(t, "due_date"), row["due_date"]),
+                item=field_value("item", parse_item, row["item"]),
+                period=field_value("period", parse_period, row["period"]),
+                amount_fen=field_value("amount", _amount, row["amount"]),
+                due_date=field_value(
+                    "due_date", lambda t: parse_date(t, "due_date"), row["due_date"]
+                ),
                 paid_on=(
-                    _field("paid_at", lambda t: parse_date(t, "paid_at"), row["paid_at"])
+                    field_value("paid_at", lambda t: parse_date(t, "paid_at"), row["paid_at"])
                     if row.get("paid_at")
                     else None
                 ),
             )
-        except _Bad as bad:
+        except Bad as bad:
             errors.append(RowError(number, bad.column, bad.reason))
             continue
         key = (parsed.building, parsed.entrance, parsed.room, parsed.item, parsed.period)
@@ -117,18 +124,18 @@ def parse_bills(data: bytes) -> tuple[list[BillLine], list[RowError], str]:
     return lines, errors, encoding
 
 
-class _Bad(Exception):
+class Bad(Exception):
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
         self.column = column
         self.reason = reason
 
 
-def _field(column: str, parse: Callable[[str], T], text: str) -> T:
+def field_value(column: str, parse: Callable[[str], T], text: str) -> T:
     try:
         return parse(text)
     except (ValueError, MoneyError) as exc:
-        raise _Bad(column, str(exc)) from None
+        raise Bad(column, str(exc)) from None
 
 
 def _amount(text: str) -> int:
@@ -153,6 +160,11 @@ async def import_bills(
     if encoding != "utf-8":
         report.notes.append("the file was GBK-encoded and was read as such")
     async with uow_factory() as uow:
+        estate = await uow.directory.estate(estate_id)
+        assert estate is not None, f"no estate {estate_id}"
+        unpaid: list[Bill] = []  # new bills: schedule their reminder days
+        idle: list[Bill] = []  # re-imported open bills: only if nothing is scheduled
+        paid_units: set[int] = set()
         for line in lines:
             unit = await uow.directory.find_unit(
                 estate_id=estate_id, building=line.building, entrance=line.entrance, room=line.room
@@ -166,7 +178,7 @@ async def import_bills(
             )
             existing = await uow.bills.find(unit_id=unit.id, item=line.item, period=line.period)
             if existing is None:
-                await uow.bills.add(
+                bill = await uow.bills.add(
                     Bill(
                         unit_id=unit.id,
                         item=line.item,
@@ -177,6 +189,8 @@ async def import_bills(
                     )
                 )
                 report.created += 1
+                if not bill.is_paid:
+                    unpaid.append(bill)
                 continue
             changed = False
             if existing.amount_fen != line.amount_fen:
@@ -186,11 +200,20 @@ async def import_bills(
                 changed = True
             if paid_at is not None and existing.paid_at is None and existing.id is not None:
                 await uow.bills.mark_paid(existing.id, at=paid_at)
+                paid_units.add(unit.id)
                 changed = True
+            elif existing.paid_at is None:
+                idle.append(existing)
             if changed:
                 report.updated += 1
             else:
                 report.unchanged += 1
+        for bill in unpaid:
+            await schedule_reminders(uow, estate=estate, bill=bill, now=now)
+        for bill in idle:
+            await schedule_reminders(uow, estate=estate, bill=bill, now=now, only_if_idle=True)
+        for unit_id in sorted(paid_units):
+            await after_payment(uow, unit_id, now=now)
         report.rejected.sort(key=lambda error: error.line)
         if all_or_nothing and report.rejected:
             await uow.rollback()

@@ -1,4 +1,7 @@
-"""The fee workflows' storage port (bills, adjustments); ``storage`` implements it."""
+"""The fee workflows' storage port (bills, reminders, dunning); ``storage`` implements it.
+
+Everything fee-related hangs off ``uow.bills`` so the shared ``UnitOfWork`` port stays unchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,49 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from workflows.fees import Bill, BillAdjustment
+from workflows.fees import (
+    Bill,
+    BillAdjustment,
+    DunningCase,
+    DunningStep,
+    DunningStepKind,
+    FeeReminder,
+    PlacedBill,
+)
 
 
 class BillRepository(Protocol):
     async def find(self, *, unit_id: int, item: str, period: str) -> Bill | None: ...
+    async def get(self, bill_id: int) -> Bill | None: ...
     async def add(self, bill: Bill) -> Bill: ...
     async def adjust(self, bill: Bill, *, new_fen: int, at: datetime, reason: str) -> Bill: ...
     async def mark_paid(self, bill_id: int, *, at: datetime) -> None: ...
     async def for_units(
         self, unit_ids: Sequence[int], *, open_only: bool = False
     ) -> Sequence[Bill]: ...
+    async def for_estate(self, estate_id: int) -> Sequence[PlacedBill]:
+        """Every bill of the estate with its building and unit label (for reports)."""
+        ...
+
     async def adjustments(self, bill_id: int) -> Sequence[BillAdjustment]: ...
+    async def household(self, unit_id: int) -> Sequence[int]:
+        """Ids of the residents linked to the unit: who a fee reminder may go to."""
+        ...
+
+    async def record_reminder(self, reminder: FeeReminder) -> FeeReminder: ...
+    async def reminders(
+        self, unit_id: int, *, since: datetime | None = None
+    ) -> Sequence[FeeReminder]:
+        """The household's reminders, oldest first (sent strictly after ``since``)."""
+        ...
+
+    async def open_case(self, unit_id: int) -> DunningCase | None: ...
+    async def case(self, case_id: int) -> DunningCase | None: ...
+    async def start_case(self, case: DunningCase) -> DunningCase: ...
+    async def advance_case(self, case_id: int, step: DunningStep) -> None:
+        """Record a ladder step (once per case and step) and move the case to it."""
+        ...
+
+    async def close_case(self, case_id: int, *, at: datetime, reason: str) -> None: ...
+    async def steps(self, case_id: int) -> Sequence[DunningStep]: ...
+    async def has_step(self, case_id: int, step: DunningStepKind) -> bool: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class FeeItem(StrEnum):
@@ -52,6 +52,59 @@ class BillAdjustment:
     new_fen: int
     at: datetime
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlacedBill:
+    """A bill with where it belongs: the supervisor report groups by building, never by name."""
+
+    bill: Bill
+    building_code: str
+    unit_label: str
+
+
+@dataclass(frozen=True)
+class FeeReminder:
+    """A reminder actually sent to a household; the 24-hour cap reads the latest one."""
+
+    unit_id: int
+    sent_at: datetime
+    total_fen: int
+    bill_ids: tuple[int, ...] = ()
+    id: int | None = None
+
+
+class DunningStepKind(IntEnum):
+    """The manual's ladder: notice by message → formal letter → home visit → legal route."""
+
+    NOTICE = 1
+    LETTER = 2
+    VISIT = 3
+    LEGAL = 4
+
+
+@dataclass(frozen=True)
+class DunningCase:
+    """A household's arrears from the first notice until paid (or closed by staff)."""
+
+    unit_id: int
+    opened_at: datetime
+    amount_fen: int
+    bill_ids: tuple[int, ...]
+    step: DunningStepKind = DunningStepKind.NOTICE
+    closed_at: datetime | None = None
+    close_reason: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DunningStep:
+    case_id: int
+    step: DunningStepKind
+    at: datetime
+    amount_fen: int
+    ticket_id: int | None = None
+    note: str = ""
 
 
 class Rating(StrEnum):
