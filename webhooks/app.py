@@ -1,7 +1,8 @@
 """The FastAPI application factory: health endpoints and the channel routes.
 
 ``/healthz`` says the process is alive; ``/readyz`` says it can do work, which for this service
-means the database answers. ``/webhooks/telegram`` exists when a bot token is configured.
+means the database answers. ``/webhooks/telegram`` exists when a bot token is configured; the web
+chat (``/`` and ``/api/web/...``) is always there, so a newcomer can try the bot without one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from storage.engine import DatabaseUnavailable, check_connection
 from webhooks.runtime import Runtime
 from webhooks.settings import Settings
 from webhooks.telegram_gateway import SECRET_HEADER, Rejected
+from webhooks.webchat import WebChat, mount_webchat
 
 log = logging.getLogger("guanjia.app")
 
@@ -24,18 +26,28 @@ log = logging.getLogger("guanjia.app")
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from bot.adapters.web import WebHub, WebSender
         from webhooks.services import Services
+        from workflows.estate import Platform
 
         owned = runtime is None
         rt = runtime or Runtime.build(settings)
         app.state.runtime = rt
-        services = await Services.start(rt)
+        hub = WebHub()
+        services = await Services.start(rt, extra_senders={Platform.WEB: WebSender(hub)})
         app.state.services = services
-        channels = "Telegram (" + settings.telegram_driver + ")" if services.telegram else "none"
+        app.state.webchat = WebChat(settings=rt.settings, runtime=rt, services=services, hub=hub)
+        channels = "web chat"
+        if services.telegram:
+            channels += ", Telegram (" + settings.telegram_driver + ")"
+        else:
+            log.info("no Telegram token (GUANJIA_TELEGRAM_TOKEN): serving the web chat only")
         log.info("guanjia started; chat channels: %s; %s", channels, rt.settings.redacted())
         try:
             yield
         finally:
+            hub.close()  # end the open event streams first, so shutdown does not wait on tabs
+            app.state.webchat = None
             await services.stop()
             app.state.services = None
             if owned:
@@ -43,6 +55,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
 
     app = FastAPI(title="guanjia", version="0.1.0", lifespan=lifespan, docs_url=None)
     app.state.services = None
+    app.state.webchat = None
     if runtime is not None:
         app.state.runtime = runtime  # usable without lifespan events (tests, embedding)
 
@@ -76,4 +89,5 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
             return JSONResponse({"ok": False, "error": "temporarily unavailable"}, 503)
         return JSONResponse({"ok": True})
 
+    mount_webchat(app)
     return app
