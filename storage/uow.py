@@ -15,6 +15,7 @@ from storage.engine import session_factory
 from storage.repositories.bills import SqlBillRepository
 from storage.repositories.conversations import SqlConversationStore
 from storage.repositories.directory import SqlEstateDirectory
+from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.inbound import SqlInboundLog
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.residents import SqlResidentRepository
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.bills = SqlBillRepository(session)
         self.surveys = SqlSurveyRepository(session)
         self.conversations = SqlConversationStore(session)
+        self.faq = SqlFaqRepository(session)
         return self
 
     async def __aexit__(

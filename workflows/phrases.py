@@ -233,6 +233,49 @@ PHRASES: dict[str, tuple[str, str]] = {
         "抱歉问题还没解决，工单 <b>{number}</b> 已重新派给管家，会尽快再次处理。",
         "Sorry it is not solved yet. Ticket <b>{number}</b> went back to your steward.",
     ),
+    "rate_s": ("满意", "Satisfied"),
+    "rate_n": ("一般", "OK"),
+    "rate_u": ("不满意", "Not satisfied"),
+    "callback_ask": (
+        "您好！工单 <b>{number}</b>（{summary}）已处理完毕，想了解一下您对这次服务是否满意？",
+        "Hello! Ticket <b>{number}</b> ({summary}) is complete. Were you happy with the service?",
+    ),
+    "callback_reminder": (
+        "打扰了，再请教一次：工单 <b>{number}</b>（{summary}）的处理您满意吗？点一下即可。",
+        "Sorry to ask again: were you happy with ticket <b>{number}</b> ({summary})? One tap is enough.",
+    ),
+    "callback_thanks": (
+        "感谢您的评价！如有任何补充，直接回复我就好。",
+        "Thank you for your feedback! Reply here if you would like to add anything.",
+    ),
+    "callback_reopened": (
+        "非常抱歉没能让您满意。工单 <b>{number}</b> 已重新派单，主管也已收到通知，我们会尽快再次处理。"
+        "如方便，请直接回复说明还有哪些问题。",
+        "We are sorry it fell short. Ticket <b>{number}</b> has been sent back for another visit "
+        "and the supervisor is informed. Reply here to tell us what is still wrong.",
+    ),
+    "callback_already": ("已收到您的评价，感谢！", "We already have your rating, thank you!"),
+    "callback_stale": (
+        "这张工单已重新处理，完成后会再请您评价。",
+        "This ticket is being handled again; we will ask for your rating when it is done.",
+    ),
+    "comment_thanks": ("已记录您的补充说明，谢谢！", "Your note is recorded, thank you!"),
+    "complaint_ack": (
+        "您的投诉 <b>{number}</b> 已由 {handler} 负责处理，我们会在 <b>{deadline}</b> 前给您处理结果，"
+        "处理完成前每天向您反馈进度。",
+        "Your complaint <b>{number}</b> is handled by {handler}. You will have the outcome by "
+        "<b>{deadline}</b>, with an update every day until then.",
+    ),
+    "complaint_progress": (
+        "进度反馈：您的投诉 <b>{number}</b> 正在处理中，负责人 {handler}，预计 {deadline} 前完成。"
+        "如有新的情况，欢迎随时告诉我。",
+        "Update: your complaint <b>{number}</b> is in progress with {handler}, due by "
+        "{deadline}. Tell me any time if something changes.",
+    ),
+    "enquiry_answer": (
+        "关于您咨询的“{question}”，管家回复如下：\n{answer}",
+        "About your question “{question}”, the steward replies:\n{answer}",
+    ),
     "status_new": ("待受理", "received"),
     "status_claimed": ("已接单", "assigned"),
     "status_on_site": ("处理中", "in progress"),

@@ -97,7 +97,13 @@ class TimerRepository(Protocol):
         ...
 
     async def claim_due(
-        self, *, now: datetime, worker: str, limit: int, lease_seconds: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        limit: int,
+        lease_seconds: int,
+        kinds: Sequence[str] | None = None,
     ) -> Sequence[Timer]:
         """Claim due timers so that no other worker fires them, oldest first."""
         ...
@@ -108,6 +114,8 @@ class TimerRepository(Protocol):
         self, *, subject_type: str, subject_id: int, kind: str | None = None
     ) -> int: ...
     async def pending_for(self, *, subject_type: str, subject_id: int) -> Sequence[Timer]: ...
+    async def pending_of_kind(self, kind: str, *, limit: int = 500) -> Sequence[Timer]: ...
+    async def cancel_one(self, timer_id: int) -> None: ...
 
 
 class OutboxRepository(Protocol):
@@ -155,6 +163,12 @@ class SurveyRepository(Protocol):
     async def for_ticket(self, ticket_id: int) -> Sequence[SurveyAnswer]: ...
 
 
+class FaqRepository(Protocol):
+    async def add(
+        self, *, estate_id: int, question: str, answer: str, category: str = "other"
+    ) -> FaqEntry: ...
+
+
 class ConcurrentUpdate(RuntimeError):
     """Someone else changed the row first: re-read and decide again (two stewards claiming)."""
 
@@ -181,6 +195,8 @@ class UnitOfWork(Protocol):
     def surveys(self) -> SurveyRepository: ...
     @property
     def conversations(self) -> ConversationStore: ...
+    @property
+    def faq(self) -> FaqRepository: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

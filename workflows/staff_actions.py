@@ -7,17 +7,14 @@ A press that lost a race or that the status no longer allows changes nothing and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from workflows.cards import card_buttons, card_text
-from workflows.estate import Estate, GroupPurpose, Platform, Resident, Staff, StaffRole
-from workflows.intake import card_key
-from workflows.messaging import Button
-from workflows.notify import push_to_resident, to_group
+from workflows import callbacks
+from workflows.estate import Platform, Resident, Staff, StaffRole
 from workflows.phrases import say
 from workflows.ports import ConcurrentUpdate, UnitOfWork
+from workflows.ticket_views import ActionResult, refresh_cards, tell_resident
 from workflows.tickets import (
     ActorKind,
     InvalidTransition,
@@ -29,13 +26,6 @@ from workflows.tickets import (
 
 STAFF_ACTIONS = {"claim", "arrive", "done"}
 RESIDENT_ACTIONS = {"ok", "no"}
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    ok: bool
-    message: str  # shown to the presser as the button acknowledgement
-    ticket: Ticket | None = None
 
 
 async def may_act(uow: UnitOfWork, staff: Staff, ticket: Ticket, action: str) -> bool:
@@ -71,6 +61,11 @@ async def staff_action(
         return ActionResult(False, say("stale_button"))
     if not await may_act(uow, staff, ticket, action):
         return ActionResult(False, say("no_permission"))
+    if action == "done" and ticket.kind is TicketKind.COMPLAINT:
+        if ticket.status not in (TicketStatus.CLAIMED, TicketStatus.ON_SITE):
+            return ActionResult(False, "该投诉状态已更新，请以最新卡片为准。")
+        prompt = f"请 {staff.name} 在本群直接回复：投诉原因；整改措施（记录后通知住户确认）。"
+        return ActionResult(True, prompt, ticket, follow_up="await_cause")
     target = {
         "claim": TicketStatus.CLAIMED,
         "arrive": TicketStatus.ON_SITE,
@@ -104,83 +99,13 @@ async def staff_action(
     assert estate is not None
     await refresh_cards(uow, saved, estate=estate, now=now)
     await tell_resident(uow, saved, action, estate=estate, staff=staff, now=now)
+    if action == "done":
+        await callbacks.on_done(uow, saved, now=now)
     labels = {"claim": "已接单", "arrive": "已记录到场", "done": "已标记完成，等待住户确认"}
+    if action == "claim" and saved.kind is TicketKind.ENQUIRY:
+        prompt = f"已接单：{saved.number}。请 {staff.name} 在本群直接回复答案，我会转告住户。"
+        return ActionResult(True, prompt, saved, follow_up="await_reply")
     return ActionResult(True, f"{labels[action]}：{saved.number}", saved)
-
-
-async def refresh_cards(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: datetime) -> None:
-    """Edit every card of the ticket in place so groups always show the current state."""
-    assert ticket.id is not None
-    tz = ZoneInfo(estate.timezone)
-    unit = await uow.directory.unit(ticket.unit_id) if ticket.unit_id else None
-    reporter = await uow.residents.get(ticket.reporter_id) if ticket.reporter_id else None
-    assignee = await uow.directory.staff(ticket.assignee_id) if ticket.assignee_id else None
-    text = card_text(ticket, unit=unit, reporter=reporter, assignee=assignee, tz=tz)
-    groups = [*await uow.directory.groups_for_building(ticket.building_id or 0, Platform.TELEGRAM)]
-    groups += await uow.directory.groups_with_purpose(
-        estate.id, GroupPurpose.SUPERVISORS, Platform.TELEGRAM
-    )
-    groups += await uow.directory.groups_with_purpose(
-        estate.id, GroupPurpose.FRONT_DESK, Platform.TELEGRAM
-    )
-    for group in groups:
-        original = await uow.outbox.by_dedupe_key(card_key(ticket.id, group.id))
-        if original is None or original.id is None:
-            continue
-        await to_group(
-            uow,
-            group=group,
-            text=text,
-            buttons=card_buttons(ticket),
-            dedupe_key=f"{card_key(ticket.id, group.id)}:v{ticket.version}",
-            now=now,
-            ticket_id=ticket.id,
-            edit_of=original.id,
-        )
-
-
-async def tell_resident(
-    uow: UnitOfWork,
-    ticket: Ticket,
-    action: str,
-    *,
-    estate: Estate,
-    staff: Staff | None,
-    now: datetime,
-) -> None:
-    if ticket.reporter_id is None or ticket.id is None:
-        return
-    number = ticket.number or ""
-    key = f"ticket:{ticket.id}:resident:{action}:v{ticket.version}"
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if action == "claim":
-        name = staff.name if staff else ""
-        texts = {lang: say("progress_claimed", lang, number=number, staff=name) for lang in LANGS}
-    elif action == "arrive":
-        texts = {lang: say("progress_on_site", lang, number=number) for lang in LANGS}
-    else:
-        texts = {lang: say("progress_done", lang, number=number) for lang in LANGS}
-        buttons = (
-            (
-                Button(say("confirm_ok"), f"r:{ticket.id}:ok"),
-                Button(say("confirm_not_yet"), f"r:{ticket.id}:no"),
-            ),
-        )
-    await push_to_resident(
-        uow,
-        resident_id=ticket.reporter_id,
-        estate=estate,
-        text_for=texts,
-        dedupe_key=key,
-        now=now,
-        urgent=ticket.kind in (TicketKind.EMERGENCY,) or action != "done",
-        buttons=buttons,
-        ticket_id=ticket.id,
-        prefer=ticket.channel,
-    )
-
-
-LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
 async def resident_confirm(
@@ -226,4 +151,6 @@ async def resident_confirm(
     estate = await uow.directory.estate(saved.estate_id)
     assert estate is not None
     await refresh_cards(uow, saved, estate=estate, now=now)
+    if saved.status is TicketStatus.RESOLVED:
+        saved = await callbacks.on_resolved(uow, saved, estate=estate, now=now)
     return ActionResult(True, message, saved)

@@ -11,7 +11,7 @@ so a sweep after downtime catches up in order, once each.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -44,13 +44,17 @@ async def run_due(
     worker: str,
     batch: int = 100,
     max_batches: int = 100,
+    kinds: Sequence[str] | None = None,
 ) -> SweepReport:
-    """Fire every timer due at ``now`` (in due order, each once); returns what happened."""
+    """Fire every timer due at ``now`` (in due order, each once); returns what happened.
+
+    ``kinds`` limits the sweep to some timer kinds (the rest stay pending for another sweep).
+    """
     report = SweepReport()
     for _ in range(max_batches):
         async with uow_factory() as uow:
             claimed = await uow.timers.claim_due(
-                now=now, worker=worker, limit=batch, lease_seconds=300
+                now=now, worker=worker, limit=batch, lease_seconds=300, kinds=kinds
             )
             await uow.commit()
         if not claimed:

@@ -1,8 +1,9 @@
 """Button presses. Button data is never trusted: it is parsed strictly and every press is
 re-authorised against the database and the current dialogue state.
 
-Data forms (≤ 64 bytes): ``t:<ticket>:claim|arrive|done`` (staff), ``r:<ticket>:ok|no``
-(resident confirms), ``u:<unit>``, ``loc:home|common``, ``skip:photo``, ``when:<slot>``.
+Data forms (≤ 64 bytes): ``t:<ticket>:claim|arrive|done`` (staff), ``f:<ticket>`` (staff: add an
+answer to the FAQ), ``r:<ticket>:ok|no`` (resident confirms), ``cb:<ticket>:<round>:s|n|u``
+(callback rating), ``u:<unit>``, ``loc:home|common``, ``skip:photo``, ``when:<slot>``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 from bot.core import reporting
 from bot.core.inbound import Outcome
 from bot.core.turn import Turn
+from workflows.callbacks import record_rating
+from workflows.enquiries import add_to_faq
 from workflows.staff_actions import resident_confirm, staff_action
 
 if TYPE_CHECKING:
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
 STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done)$")
 RESIDENT = re.compile(r"^r:(\d{1,12}):(ok|no)$")
 UNIT = re.compile(r"^u:(\d{1,12})$")
+RATING = re.compile(r"^cb:(\d{1,12}):(\d{1,3}):(s|n|u)$")
+FAQ = re.compile(r"^f:(\d{1,12})$")
 CHOICE = re.compile(r"^(loc|skip|when):(home|common|photo|asap|tpm|mam|mpm)$")
 EXPECTED_STATE = {"loc": "await_location", "skip": "await_photo", "when": "await_time"}
 
@@ -43,7 +48,20 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             channel=turn.inbound.channel,
             now=turn.now,
         )
+        if result.ok and result.follow_up and result.ticket is not None:
+            turn.move(result.follow_up, {"ticket_id": result.ticket.id})
+            await turn.answer(result.message)
         return Outcome(ack=result.message, alert=not result.ok)
+    if match := FAQ.match(data):
+        if turn.staff is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        added = await add_to_faq(
+            turn.uow, ticket_id=int(match[1]), staff=turn.staff, channel=turn.inbound.channel,
+            now=turn.now,
+        )  # fmt: skip
+        if added.ok:
+            core.forget_caches()
+        return Outcome(ack=added.message, alert=not added.ok)
     if turn.inbound.is_group:
         return stale(turn)
     if match := RESIDENT.match(data):
@@ -62,6 +80,19 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             await turn.answer(result.message, menu=turn.menu())
             return Outcome()
         return Outcome(ack=result.message, alert=True)
+    if match := RATING.match(data):
+        if turn.resident is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        rated = await record_rating(
+            turn.uow, ticket_id=int(match[1]), round_no=int(match[2]), code=match[3],
+            resident=turn.resident, channel=turn.inbound.channel, now=turn.now,
+            language=turn.language,
+        )  # fmt: skip
+        if not rated.ok:
+            return Outcome(ack=rated.message, alert=True)
+        turn.move("await_comment", {"ticket_id": int(match[1])})
+        await turn.answer(rated.message, menu=turn.menu())
+        return Outcome()
     if match := UNIT.match(data):
         return await choose_unit(core, turn, int(match[1]))
     if match := CHOICE.match(data):

@@ -16,11 +16,12 @@ from bot.core.inbound import Outcome
 from bot.core.safety import emergency_reply
 from bot.core.turn import Turn
 from intents.model import Classification, Intent, UnitRef, Urgency
+from workflows import complaints
 from workflows.estate import Unit
 from workflows.intake import Report, file_ticket
 from workflows.messaging import Button
 from workflows.phrases import Raw
-from workflows.tickets import TicketKind, TicketLevel
+from workflows.tickets import ActorKind, TicketEvent, TicketKind, TicketLevel
 
 if TYPE_CHECKING:
     from bot.core.engine import ConversationCore
@@ -238,10 +239,13 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
     unit = await turn.uow.directory.unit(unit_id) if isinstance(unit_id, int) else None
     wanted = draft.get("wanted")
     wanted_time = datetime.fromisoformat(wanted) if isinstance(wanted, str) else None
+    why = "intake"
     if kind is TicketKind.REPAIR:
         level = TicketLevel.URGENT if draft.get("urgency") == "urgent" else TicketLevel.NORMAL
     else:
-        level = complaint_level(draft)
+        level, why = await complaints.grade(
+            turn.uow, reporter_id=turn.resident.id, proposed=complaint_level(draft)
+        )
     summary = str(draft.get("summary", ""))
     about_steward = kind is TicketKind.COMPLAINT and await names_own_steward(turn, unit, summary)
     photo = draft.get("photo")
@@ -259,7 +263,10 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
             location=location if isinstance(location, str) else None,
             wanted_time=wanted_time,
             photo=photo if isinstance(photo, str) else None,
-            details={"hints": {k: bool(draft.get(k)) for k in ("repeat", "loss", "anger")}},
+            details={
+                "hints": {k: bool(draft.get(k)) for k in ("repeat", "loss", "anger")},
+                "level_reason": why,
+            },
             route_to_supervisors=about_steward,
         ),
         now=turn.now,
@@ -267,6 +274,7 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
     turn.move("idle")
     number = ticket.number or ""
     if kind is TicketKind.COMPLAINT:
+        await complaints.on_filed(turn.uow, ticket, estate=turn.estate, now=turn.now)
         text = turn.t("complaint_filed", number=number)
     elif level is TicketLevel.URGENT:
         text = turn.t("repair_filed_urgent", number=number)
@@ -277,6 +285,25 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
             when = turn.t("visit_time", time=local.strftime("%m-%d %H:%M"))
         text = turn.t("repair_filed_normal", number=number, when=Raw(when))
     await turn.answer(text, menu=turn.menu(), ticket_id=ticket.id)
+    return Outcome()
+
+
+async def callback_comment(core: ConversationCore, turn: Turn, body: str) -> Outcome:
+    """A note after a callback rating; anything urgent is still routed as such."""
+    result = core.understand(body, turn.now)
+    ticket_id = turn.draft.get("ticket_id")
+    turn.move("idle")
+    if result.intent in (Intent.EMERGENCY, Intent.REPAIR, Intent.COMPLAINT) or not isinstance(
+        ticket_id, int
+    ):
+        return await understand_and_route(core, turn, body)
+    await turn.uow.tickets.append_event(
+        TicketEvent(ticket_id=ticket_id, at=turn.now, action="callback_comment",
+                    actor_kind=ActorKind.RESIDENT,
+                    actor_id=turn.resident.id if turn.resident else None,
+                    channel=turn.inbound.channel, note=body[:1000])
+    )  # fmt: skip
+    await turn.answer(turn.t("comment_thanks"), menu=turn.menu())
     return Outcome()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core import account, buttons, fees_chat, reporting
+from bot.core import account, buttons, fees_chat, reporting, staff_replies
 from bot.core.inbound import InboundKind, Outcome
 from bot.core.turn import MENU_KEYS, Turn
 from intents.textlibs import to_simplified
@@ -23,8 +23,12 @@ async def route(core: ConversationCore, turn: Turn) -> Outcome:
     if inbound.kind is InboundKind.BUTTON:
         return await buttons.pressed(core, turn)
     if inbound.is_group:
+        if inbound.kind is InboundKind.COMMAND and inbound.command == "rain":
+            return await staff_replies.rain(turn)
         if inbound.kind is InboundKind.COMMAND:
             return await fees_chat.group_command(turn)
+        if inbound.kind is InboundKind.TEXT:
+            return await staff_replies.group_text(turn)
         return Outcome(handled=False)  # staff chatter in groups is not for the bot
     if inbound.kind is InboundKind.COMMAND:
         return await command(core, turn)
@@ -68,6 +72,8 @@ async def text(core: ConversationCore, turn: Turn) -> Outcome:
     menu_key = MENU_TEXTS.get(simplified) or MENU_TEXTS.get(body.lower())
     if menu_key:
         return await menu(core, turn, menu_key)
+    if turn.state == "await_comment":
+        return await reporting.callback_comment(core, turn, body)
     if turn.state.startswith("await_"):
         return await reporting.continue_draft(core, turn, body)
     return await reporting.understand_and_route(core, turn, body)

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.core.inbound import Inbound
 from workflows.conversation import Conversation
 from workflows.estate import Estate, Resident, Staff
-from workflows.messaging import Button
+from workflows.messaging import Button, RecipientKind
 from workflows.notify import reply
 from workflows.phrases import say
 from workflows.ports import UnitOfWork
@@ -86,4 +86,5 @@ class Turn:
             remove_menu=remove_menu,
             recipient_id=self.resident.id if self.resident else None,
             ticket_id=ticket_id,
+            recipient_kind=RecipientKind.GROUP if inbound.is_group else RecipientKind.RESIDENT,
         )

@@ -56,13 +56,21 @@ class SqlTimerRepository:
         return to_timer(row)
 
     async def claim_due(
-        self, *, now: datetime, worker: str, limit: int, lease_seconds: int
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        limit: int,
+        lease_seconds: int,
+        kinds: Sequence[str] | None = None,
     ) -> Sequence[Timer]:
         table = table_of(TimerRow)
         ready = or_(
             and_(table.c.state == TimerState.PENDING.value, table.c.due_at <= now),
             and_(table.c.state == TimerState.RUNNING.value, table.c.lease_until < now),
         )
+        if kinds is not None:
+            ready = and_(ready, table.c.kind.in_(list(kinds)))
         rows = await claim(
             self._session,
             table,
@@ -113,3 +121,19 @@ class SqlTimerRepository:
             .order_by(TimerRow.due_at, TimerRow.id)
         )
         return [to_timer(row) for row in await self._session.scalars(stmt)]
+
+    async def pending_of_kind(self, kind: str, *, limit: int = 500) -> Sequence[Timer]:
+        stmt = (
+            select(TimerRow)
+            .where(TimerRow.kind == kind, TimerRow.state == TimerState.PENDING.value)
+            .order_by(TimerRow.due_at, TimerRow.id)
+            .limit(limit)
+        )
+        return [to_timer(row) for row in await self._session.scalars(stmt)]
+
+    async def cancel_one(self, timer_id: int) -> None:
+        await self._session.execute(
+            update(TimerRow)
+            .where(TimerRow.id == timer_id, TimerRow.state == TimerState.PENDING.value)
+            .values(state=TimerState.CANCELLED.value)
+        )

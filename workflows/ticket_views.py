@@ -1,0 +1,116 @@
+"""What staff and residents see change when a ticket moves: refreshed cards, progress pushes.
+
+Shared by every workflow that changes a ticket (staff buttons, callbacks, complaints, enquiries),
+so a card always shows the ticket's current state and the reporter hears about each step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from workflows.cards import card_buttons, card_text
+from workflows.estate import Estate, GroupPurpose, Platform, Staff
+from workflows.intake import card_key
+from workflows.messaging import Button
+from workflows.notify import push_to_resident, to_group
+from workflows.phrases import say
+from workflows.ports import UnitOfWork
+from workflows.tickets import Ticket, TicketKind
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    ok: bool
+    message: str  # shown to the presser as the button acknowledgement
+    ticket: Ticket | None = None
+    follow_up: str | None = None  # what the presser is asked for next (await_cause, await_reply)
+
+
+async def refresh_cards(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: datetime) -> None:
+    """Edit every card of the ticket in place so groups always show the current state."""
+    assert ticket.id is not None
+    tz = ZoneInfo(estate.timezone)
+    unit = await uow.directory.unit(ticket.unit_id) if ticket.unit_id else None
+    reporter = await uow.residents.get(ticket.reporter_id) if ticket.reporter_id else None
+    assignee = await uow.directory.staff(ticket.assignee_id) if ticket.assignee_id else None
+    text = card_text(ticket, unit=unit, reporter=reporter, assignee=assignee, tz=tz)
+    groups = [*await uow.directory.groups_for_building(ticket.building_id or 0, Platform.TELEGRAM)]
+    groups += await uow.directory.groups_with_purpose(
+        estate.id, GroupPurpose.SUPERVISORS, Platform.TELEGRAM
+    )
+    groups += await uow.directory.groups_with_purpose(
+        estate.id, GroupPurpose.FRONT_DESK, Platform.TELEGRAM
+    )
+    for group in groups:
+        original = await uow.outbox.by_dedupe_key(card_key(ticket.id, group.id))
+        if original is None or original.id is None:
+            continue
+        await to_group(
+            uow,
+            group=group,
+            text=text,
+            buttons=card_buttons(ticket),
+            dedupe_key=f"{card_key(ticket.id, group.id)}:v{ticket.version}",
+            now=now,
+            ticket_id=ticket.id,
+            edit_of=original.id,
+        )
+
+
+async def tell_resident(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    action: str,
+    *,
+    estate: Estate,
+    staff: Staff | None,
+    now: datetime,
+) -> None:
+    if ticket.reporter_id is None or ticket.id is None:
+        return
+    number = ticket.number or ""
+    key = f"ticket:{ticket.id}:resident:{action}:v{ticket.version}"
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if action == "claim" and ticket.kind is TicketKind.COMPLAINT:
+        deadline = (
+            ticket.milestones.resolve_by.astimezone(ZoneInfo(estate.timezone)).strftime(
+                "%m-%d %H:%M"
+            )
+            if ticket.milestones.resolve_by
+            else "—"
+        )
+        name = staff.name if staff else "客服中心"
+        texts = {
+            lang: say("complaint_ack", lang, number=number, handler=name, deadline=deadline)
+            for lang in LANGS
+        }
+    elif action == "claim":
+        name = staff.name if staff else ""
+        texts = {lang: say("progress_claimed", lang, number=number, staff=name) for lang in LANGS}
+    elif action == "arrive":
+        texts = {lang: say("progress_on_site", lang, number=number) for lang in LANGS}
+    else:
+        texts = {lang: say("progress_done", lang, number=number) for lang in LANGS}
+        buttons = (
+            (
+                Button(say("confirm_ok"), f"r:{ticket.id}:ok"),
+                Button(say("confirm_not_yet"), f"r:{ticket.id}:no"),
+            ),
+        )
+    await push_to_resident(
+        uow,
+        resident_id=ticket.reporter_id,
+        estate=estate,
+        text_for=texts,
+        dedupe_key=key,
+        now=now,
+        urgent=ticket.kind in (TicketKind.EMERGENCY,) or action != "done",
+        buttons=buttons,
+        ticket_id=ticket.id,
+        prefer=ticket.channel,
+    )
+
+
+LANGS = ("zh-Hans", "zh-Hant", "en")
