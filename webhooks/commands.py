@@ -380,6 +380,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         port=port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        timeout_graceful_shutdown=3,  # open web-chat streams must not hold up a restart
     )
     return EXIT_OK
 

@@ -41,6 +41,8 @@ class Pacing:
     paused_until: float = 0.0
 
     def wait_for(self, message: OutboxMessage) -> float:
+        if message.channel is Platform.WEB:
+            return 0.0  # our own page has no rate limits; Telegram's do not apply
         now = time.monotonic()
         interval = (
             self.group_interval
@@ -51,6 +53,8 @@ class Pacing:
         return max(0.0, chat_ready - now, self._global_next - now, self.paused_until - now)
 
     def sent(self, message: OutboxMessage) -> None:
+        if message.channel is Platform.WEB:
+            return
         now = time.monotonic()
         self._last[message.chat_id] = now
         self._global_next = max(self._global_next, now) + 1.0 / self.per_second

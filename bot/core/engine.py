@@ -8,6 +8,7 @@ race (two processes, one chat) is retried from a fresh read.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import replace
 from datetime import datetime
@@ -78,7 +79,7 @@ class ConversationCore:
             turn.language = stored
         if inbound.text and inbound.kind is InboundKind.TEXT:
             detected = detect_language(inbound.text[:500]).value
-            if detected != turn.language and _has_letters(inbound.text):
+            if detected != turn.language and _says_something(inbound.text):
                 turn.language = detected
                 turn.remember("lang", detected)
                 if turn.resident is not None:
@@ -141,5 +142,13 @@ class ConversationCore:
         return await routing.route(self, turn)
 
 
-def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+_MARKUP = re.compile(r"<[^>]*>|https?://\S+|[^\w\s]")
+
+
+def _says_something(text: str) -> bool:
+    """Enough real words to decide a language: markup, links and symbols do not count, so a
+    pasted ``<img onerror=…>`` cannot switch a Chinese speaker's replies to English."""
+    words = _MARKUP.sub(" ", text)
+    cjk = sum(1 for ch in words if "\u4e00" <= ch <= "\u9fff")
+    latin_words = [w for w in words.split() if w.isascii() and w.isalpha() and len(w) > 1]
+    return cjk >= 2 or len(latin_words) >= 2

@@ -229,3 +229,11 @@ async def test_no_reply_uses_a_forbidden_phrase(resident, stranger, uow):
 
         texts = list(await tx.session.scalars(select(OutboxRow.text)))
     assert texts and not [t for t in texts if any(p in t for p in FORBIDDEN)]
+
+
+async def test_markup_alone_does_not_switch_the_reply_language(resident, uow):
+    await resident.says("<img src=x onerror=alert(1)>")
+    await resident.says("在吗")
+    rows = await messages_to(uow, RESIDENT_TG)
+    assert all(row.language == "zh-Hans" for row in rows)
+    assert "您好" in rows[-1].text
