@@ -7,14 +7,20 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from storage.engine import DatabaseUnavailable, check_connection, create_engine, safe_url
 from storage.estate_sync import SyncReport
 from webhooks.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from storage.uow import SqlUnitOfWorkFactory
+    from workflows.estate import Estate
 
 log = logging.getLogger("guanjia.cli")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -203,65 +209,65 @@ def _print_report(path: str, report: object) -> int:
     return EXIT_OK if not report.rejected else EXIT_BAD_INPUT
 
 
-async def bills_import(settings: Settings, args: argparse.Namespace) -> int:
+@asynccontextmanager
+async def estate_session(
+    settings: Settings, estate_code: str | None
+) -> AsyncIterator[tuple[SqlUnitOfWorkFactory, Estate]]:
+    """A checked, migrated database and the estate a command works on; disposed afterwards."""
     from storage.uow import SqlUnitOfWorkFactory
-    from workflows.bill_import import import_bills
-    from workflows.clock import SystemClock
-    from workflows.csv_import import CsvFileError
 
-    data = _read_bytes(args.file)
     engine = create_engine(settings.database_url)
     try:
         await check_connection(engine)
         await _require_schema(engine)
         uow = SqlUnitOfWorkFactory(engine)
         async with uow() as tx:
-            estate_id, _ = await _estate_id(tx.session, settings, args.estate)
+            estate_id, _ = await _estate_id(tx.session, settings, estate_code)
             estate = await tx.directory.estate(estate_id)
         assert estate is not None
-        try:
-            report = await import_bills(
-                uow,
-                estate_id=estate_id,
-                data=data,
-                now=SystemClock().now(),
-                tz=ZoneInfo(estate.timezone),
-                all_or_nothing=args.all_or_nothing,
-            )
-        except CsvFileError as exc:
-            raise CommandError(f"{args.file}: {exc}") from None
+        yield uow, estate
     finally:
         await engine.dispose()
-    return _print_report(args.file, report)
+
+
+async def _run_import(path: str, run: Callable[[bytes], Awaitable[object]]) -> int:
+    """Read the file, run the import, and turn a file-level problem into one clear line."""
+    from workflows.csv_import import CsvFileError
+
+    data = _read_bytes(path)
+    try:
+        report = await run(data)
+    except CsvFileError as exc:
+        raise CommandError(f"{path}: {exc}") from None
+    return _print_report(path, report)
+
+
+async def bills_import(settings: Settings, args: argparse.Namespace) -> int:
+    from workflows.bill_import import import_bills
+    from workflows.clock import SystemClock
+
+    async with estate_session(settings, args.estate) as (uow, estate):
+        return await _run_import(
+            args.file,
+            lambda data: import_bills(
+                uow, estate_id=estate.id, data=data, now=SystemClock().now(),
+                tz=ZoneInfo(estate.timezone), all_or_nothing=args.all_or_nothing,
+            ),
+        )  # fmt: skip
 
 
 async def payments_import(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.uow import SqlUnitOfWorkFactory
     from workflows.clock import SystemClock
-    from workflows.csv_import import CsvFileError
     from workflows.fee_payments import import_payments
 
-    data = _read_bytes(args.file)
-    engine = create_engine(settings.database_url)
-    try:
-        await check_connection(engine)
-        await _require_schema(engine)
-        uow = SqlUnitOfWorkFactory(engine)
-        async with uow() as tx:
-            estate_id, _ = await _estate_id(tx.session, settings, args.estate)
-        try:
-            report = await import_payments(
-                uow,
-                estate_id=estate_id,
-                data=data,
-                now=SystemClock().now(),
+    async with estate_session(settings, args.estate) as (uow, estate):
+        return await _run_import(
+            args.file,
+            lambda data: import_payments(
+                uow, estate_id=estate.id, data=data, now=SystemClock().now(),
                 all_or_nothing=args.all_or_nothing,
-            )
-        except CsvFileError as exc:
-            raise CommandError(f"{args.file}: {exc}") from None
-    finally:
-        await engine.dispose()
-    return _print_report(args.file, report)
+            ),
+        )  # fmt: skip
 
 
 def arrears_export(settings: Settings, args: argparse.Namespace) -> int:

@@ -18,6 +18,15 @@ ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 #: What a driver calls for every translated update: the conversation core's entry point.
 Handle = Callable[[Inbound], Awaitable[Outcome]]
 
+#: Message content the core declines politely, checked in this order; the name is what the core
+#: receives as ``unsupported_what``. Order matters twice: a GIF arrives with both ``animation``
+#: and ``document`` (it is an animation), and a venue carries a ``location`` too (so all of these
+#: are checked before the location). Both drivers use this one list so they translate alike.
+UNSUPPORTED_KINDS: tuple[str, ...] = (
+    "sticker", "voice", "video", "video_note", "audio", "animation", "document", "poll", "dice",
+    "venue", "game",
+)  # fmt: skip
+
 #: Telegram's limits the drivers enforce when rendering.
 CAPTION_LIMIT = 1024
 MENU_ROW = 3

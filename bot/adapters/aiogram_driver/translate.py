@@ -15,28 +15,11 @@ from dataclasses import replace
 from aiogram.enums import ChatType, MessageEntityType
 from aiogram.types import CallbackQuery, Message, PhotoSize, Update, User
 
+from bot.adapters.telegram import UNSUPPORTED_KINDS
 from bot.core.inbound import Contact, Inbound, InboundKind
 from workflows.estate import Platform
 
 _GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
-
-#: Message content the bot cannot read, checked in this order; the name is what the core
-#: receives as ``unsupported_what``. Order matters twice: a GIF arrives with both
-#: ``animation`` and ``document`` (it is an animation), and a venue carries a ``location``
-#: too (so these are checked before the location).
-_UNSUPPORTED_KINDS: tuple[str, ...] = (
-    "sticker",
-    "voice",
-    "video",
-    "video_note",
-    "audio",
-    "animation",
-    "document",
-    "poll",
-    "dice",
-    "venue",
-    "game",
-)
 
 
 def translate(update: Update) -> Inbound | None:
@@ -66,7 +49,7 @@ def translate_message(update_id: int, message: Message) -> Inbound | None:
     if message.photo:
         inbound = _common(update_id, user, message, InboundKind.PHOTO)
         return replace(inbound, text=caption, photo_ref=_largest(message.photo).file_id)
-    for what in _UNSUPPORTED_KINDS:
+    for what in UNSUPPORTED_KINDS:
         if getattr(message, what, None) is not None:
             inbound = _common(update_id, user, message, InboundKind.UNSUPPORTED)
             return replace(inbound, text=caption, unsupported_what=what)

@@ -10,29 +10,12 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Message, PhotoSize, Update, User
 
+from bot.adapters.telegram import UNSUPPORTED_KINDS
 from bot.core.inbound import Contact, Inbound, InboundKind
 from workflows.estate import Platform
 
 _TELEGRAM = Platform.TELEGRAM
 _GROUP_TYPES = frozenset({"group", "supergroup"})
-
-#: Message content the core declines politely, checked in this order; the name is what the core
-#: receives as ``unsupported_what``. Order matters twice: a GIF arrives with both ``animation``
-#: and ``document`` (it is an animation), and a venue carries a ``location`` too (so all of
-#: these are checked before the location).
-_UNSUPPORTED = (
-    "sticker",
-    "voice",
-    "video",
-    "video_note",
-    "audio",
-    "animation",
-    "document",
-    "poll",
-    "dice",
-    "venue",
-    "game",
-)
 
 
 def translate(update: Update) -> Inbound | None:
@@ -94,7 +77,7 @@ def translate_message(update: Update, message: Message) -> Inbound | None:
         return _from_message(
             update, message, user, InboundKind.PHOTO, text=caption, photo_ref=largest.file_id
         )
-    for what in _UNSUPPORTED:
+    for what in UNSUPPORTED_KINDS:
         if getattr(message, what) is not None:
             return _from_message(
                 update, message, user, InboundKind.UNSUPPORTED, text=caption, what=what
