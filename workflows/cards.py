@@ -1,7 +1,9 @@
 """The ticket card staff groups see: masked resident, clear deadline, action buttons.
 
 Groups see the surname initial and a masked phone only; the full number is in the private trail.
-Button data is ``t:<ticket id>:<action>`` and is re-authorised on every press.
+Button data is ``t:<ticket id>:<action>`` and is re-authorised on every press. Repairs being
+visited also get 无人在家 (``t:<id>:away``) on a second row, which pauses the clocks and asks the
+resident to rebook (``workflows.rebooking``).
 """
 
 from __future__ import annotations
@@ -96,6 +98,11 @@ def card_text(
         lines.append(f"完成时限：{_local(m.resolve_by, tz)} 前")
     elif m.respond_by:
         lines.append(f"响应时限：{_local(m.respond_by, tz)} 前")
+    if ticket.status is TicketStatus.PAUSED and ticket.details.get("paused_reason"):
+        lines.append("暂停原因：上门无人在家，等待住户改约时间")
+    linked = ticket.details.get("linked")
+    if isinstance(linked, list) and linked:
+        lines.append(f"同一问题报事：共 {len(linked) + 1} 位住户")
     if ticket.attachments:
         lines.append(f"附件：{len(ticket.attachments)} 张照片")
     lines.append(f"负责人：{e(assignee.name) if assignee else '待接单'}")
@@ -107,10 +114,16 @@ def card_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
     t = ticket.id
     if ticket.status is TicketStatus.NEW:
         return ((Button("接单", f"t:{t}:claim"),),)
+    visit = ticket.kind in (TicketKind.REPAIR, TicketKind.EMERGENCY)
+    away = (Button("无人在家", f"t:{t}:away"),)
     if ticket.status is TicketStatus.CLAIMED:
-        if ticket.kind in (TicketKind.REPAIR, TicketKind.EMERGENCY):
-            return ((Button("已到场", f"t:{t}:arrive"), Button("已完成", f"t:{t}:done")),)
+        if visit:
+            return ((Button("已到场", f"t:{t}:arrive"), Button("已完成", f"t:{t}:done")), away)
         return ((Button("已完成", f"t:{t}:done"),),)
     if ticket.status is TicketStatus.ON_SITE:
-        return ((Button("已完成", f"t:{t}:done"),),)
+        return (
+            ((Button("已完成", f"t:{t}:done"),), away)
+            if visit
+            else ((Button("已完成", f"t:{t}:done"),),)
+        )
     return ()

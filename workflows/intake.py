@@ -1,7 +1,9 @@
 """Filing a ticket: number, level, clocks, assignee, trail, staff card and group alerts.
 
 One function for every kind, so a repair filed from Telegram, the web chat or the front desk
-goes through the same rules. Everything is written in the caller's transaction.
+goes through the same rules. Everything is written in the caller's transaction, including the
+service-level timers (``escalation``), the day-before visit notice (``rebooking``) and incident
+linking (``incidents``): a second report of the same open problem joins the first ticket.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from zoneinfo import ZoneInfo
 from workflows.assignment import assign_for_building
 from workflows.cards import card_buttons, card_text
 from workflows.clock import local_day
-from workflows.clocks import milestones_for
+from workflows.clocks import levels_of, milestones_for
+from workflows.escalation import schedule_sla_timers
 from workflows.estate import Estate, GroupPurpose, Platform, Resident, Staff, StaffGroup, Unit
+from workflows.incidents import find_incident, link_report
 from workflows.notify import to_group
 from workflows.ports import UnitOfWork
-from workflows.service_levels import DEFAULT_SERVICE_LEVELS, ServiceLevels
+from workflows.rebooking import schedule_visit_notice
 from workflows.tickets import (
     ActorKind,
     Attachment,
@@ -49,10 +53,24 @@ class Report:
     route_to_supervisors: bool = False  # e.g. a complaint about the building's own steward
 
 
-def levels_of(estate: Estate) -> ServiceLevels:
-    overrides = estate.config.get("service_levels") or {}
-    assert isinstance(overrides, dict)
-    return DEFAULT_SERVICE_LEVELS.with_overrides({str(k): int(v) for k, v in overrides.items()})
+__all__ = [
+    "SUPERVISOR_ALERTS",
+    "Filed",
+    "Report",
+    "card_key",
+    "file_or_link",
+    "file_ticket",
+    "groups_for",
+    "levels_of",
+]
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What intake did: a new ticket, or (``linked``) the open ticket this report joined."""
+
+    ticket: Ticket
+    linked: bool = False
 
 
 def card_key(ticket_id: int, group_id: int) -> str:
@@ -60,9 +78,33 @@ def card_key(ticket_id: int, group_id: int) -> str:
 
 
 async def file_ticket(uow: UnitOfWork, report: Report, *, now: datetime) -> Ticket:
+    """The ticket now handling the report (the main ticket when it was linked to one)."""
+    return (await file_or_link(uow, report, now=now)).ticket
+
+
+async def file_or_link(uow: UnitOfWork, report: Report, *, now: datetime) -> Filed:
+    """File ``report``, or link it to the open ticket already handling the same problem."""
+    estate = report.estate
+    building_id = report.building_id or (report.unit.building_id if report.unit else None)
+    main = await find_incident(
+        uow, estate_id=estate.id, building_id=building_id, kind=report.kind,
+        summary=report.summary, location=report.location, now=now,
+    )  # fmt: skip
+    if main is not None:
+        linked = await link_report(
+            uow, main, reporter=report.reporter, unit=report.unit, summary=report.summary,
+            photo=report.photo, channel=report.channel, now=now,
+        )  # fmt: skip
+        if linked is not None:
+            return Filed(linked, linked=True)
+    return Filed(await _new_ticket(uow, report, building_id, now=now))
+
+
+async def _new_ticket(
+    uow: UnitOfWork, report: Report, building_id: int | None, *, now: datetime
+) -> Ticket:
     estate = report.estate
     tz = ZoneInfo(estate.timezone)
-    building_id = report.building_id or (report.unit.building_id if report.unit else None)
     assignee: Staff | None = None
     if not report.route_to_supervisors and report.kind not in (
         TicketKind.PRAISE,
@@ -93,6 +135,7 @@ async def file_ticket(uow: UnitOfWork, report: Report, *, now: datetime) -> Tick
                 created_at=now,
                 wanted_time=report.wanted_time,
                 levels=levels_of(estate),
+                tz=tz,
             ),
             attachments=(Attachment("photo", report.photo),) if report.photo else (),
             details=dict(report.details),
@@ -123,6 +166,8 @@ async def file_ticket(uow: UnitOfWork, report: Report, *, now: datetime) -> Tick
             now=now,
             ticket_id=ticket.id,
         )
+    await schedule_sla_timers(uow, ticket, now=now)
+    await schedule_visit_notice(uow, ticket, estate=estate, now=now)
     return ticket
 
 

@@ -276,6 +276,11 @@ PHRASES: dict[str, tuple[str, str]] = {
         "关于您咨询的“{question}”，管家回复如下：\n{answer}",
         "About your question “{question}”, the steward replies:\n{answer}",
     ),
+    "linked_report": (
+        "已有同一问题在处理中（单号 <b>{number}</b>），我们已记下您的反映，处理进展会同步通知您。",
+        "This problem is already being handled (ticket <b>{number}</b>). We have added your "
+        "report and will keep you updated.",
+    ),
     "status_new": ("待受理", "received"),
     "status_claimed": ("已接单", "assigned"),
     "status_on_site": ("处理中", "in progress"),

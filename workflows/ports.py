@@ -7,7 +7,7 @@ timers and its outbox rows land together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -29,7 +29,7 @@ from workflows.estate import (
 from workflows.fee_ports import BillRepository
 from workflows.fees import SurveyAnswer
 from workflows.messaging import InboundUpdate, OutboxMessage, Timer
-from workflows.tickets import Ticket, TicketEvent
+from workflows.tickets import Ticket, TicketEvent, TicketKind
 
 
 class EstateDirectory(Protocol):
@@ -86,6 +86,19 @@ class TicketRepository(Protocol):
         ...
 
     async def for_reporter(self, resident_id: int, *, limit: int = 20) -> Sequence[Ticket]: ...
+    async def search(
+        self,
+        *,
+        estate_id: int,
+        building_id: int | None = None,
+        kinds: Collection[TicketKind] | None = None,
+        open_only: bool = False,
+        created_from: datetime | None = None,
+        created_before: datetime | None = None,
+    ) -> Sequence[Ticket]:
+        """Tickets of an estate, oldest first (digests, handovers, incident linking)."""
+        ...
+
     async def open_for_unit(self, unit_id: int) -> Sequence[Ticket]: ...
     async def append_event(self, event: TicketEvent) -> TicketEvent: ...
     async def events(self, ticket_id: int) -> Sequence[TicketEvent]: ...

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from workflows.cards import card_buttons, card_text
 from workflows.estate import Estate, GroupPurpose, Platform, Staff
+from workflows.incidents import reporters_of
 from workflows.intake import card_key
 from workflows.messaging import Button
 from workflows.notify import push_to_resident, to_group
@@ -99,18 +100,21 @@ async def tell_resident(
                 Button(say("confirm_not_yet"), f"r:{ticket.id}:no"),
             ),
         )
-    await push_to_resident(
-        uow,
-        resident_id=ticket.reporter_id,
-        estate=estate,
-        text_for=texts,
-        dedupe_key=key,
-        now=now,
-        urgent=ticket.kind in (TicketKind.EMERGENCY,) or action != "done",
-        buttons=buttons,
-        ticket_id=ticket.id,
-        prefer=ticket.channel,
-    )
+    for resident_id in await reporters_of(uow, ticket):
+        # Only the original reporter confirms completion; linked reporters are kept informed.
+        first = resident_id == ticket.reporter_id
+        await push_to_resident(
+            uow,
+            resident_id=resident_id,
+            estate=estate,
+            text_for=texts,
+            dedupe_key=key if first else f"{key}:{resident_id}",
+            now=now,
+            urgent=ticket.kind in (TicketKind.EMERGENCY,) or action != "done",
+            buttons=buttons if first else (),
+            ticket_id=ticket.id,
+            prefer=ticket.channel,
+        )
 
 
 LANGS = ("zh-Hans", "zh-Hant", "en")

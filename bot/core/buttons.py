@@ -1,9 +1,11 @@
 """Button presses. Button data is never trusted: it is parsed strictly and every press is
 re-authorised against the database and the current dialogue state.
 
-Data forms (≤ 64 bytes): ``t:<ticket>:claim|arrive|done`` (staff), ``f:<ticket>`` (staff: add an
-answer to the FAQ), ``r:<ticket>:ok|no`` (resident confirms), ``cb:<ticket>:<round>:s|n|u``
-(callback rating), ``u:<unit>``, ``loc:home|common``, ``skip:photo``, ``when:<slot>``.
+Data forms (≤ 64 bytes). Staff: ``t:<ticket>:claim|arrive|done|away`` (away = nobody home),
+``a:<ticket>:r|o|s`` (supervisors acknowledge an escalation), ``f:<ticket>`` (add an answer to
+the FAQ). Residents: ``r:<ticket>:ok|no`` (confirm), ``cb:<ticket>:<round>:s|n|u`` (callback
+rating), ``rb:<ticket>:<slot>`` (rebook a visit), ``u:<unit>``, ``loc:home|common``,
+``skip:photo``, ``when:<slot>``.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from bot.core.inbound import Outcome
 from bot.core.turn import Turn
 from workflows.callbacks import record_rating
 from workflows.enquiries import add_to_faq
+from workflows.escalation import acknowledge
+from workflows.rebooking import nobody_home, rebook
 from workflows.staff_actions import resident_confirm, staff_action
 
 if TYPE_CHECKING:
     from bot.core.engine import ConversationCore
 
-STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done)$")
+STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done|away)$")
+ACK = re.compile(r"^a:(\d{1,12}):(r|o|s)$")
+REBOOK = re.compile(r"^rb:(\d{1,12}):(asap|tpm|mam|mpm)$")
 RESIDENT = re.compile(r"^r:(\d{1,12}):(ok|no)$")
 UNIT = re.compile(r"^u:(\d{1,12})$")
 RATING = re.compile(r"^cb:(\d{1,12}):(\d{1,3}):(s|n|u)$")
@@ -40,6 +46,12 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
     if match := STAFF.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)
+        if match[2] == "away":
+            away = await nobody_home(
+                turn.uow, ticket_id=int(match[1]), staff=turn.staff,
+                channel=turn.inbound.channel, now=turn.now,
+            )  # fmt: skip
+            return Outcome(ack=away.message, alert=not away.ok)
         result = await staff_action(
             turn.uow,
             ticket_id=int(match[1]),
@@ -52,6 +64,14 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             turn.move(result.follow_up, {"ticket_id": result.ticket.id})
             await turn.answer(result.message)
         return Outcome(ack=result.message, alert=not result.ok)
+    if match := ACK.match(data):
+        if turn.staff is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        acked = await acknowledge(
+            turn.uow, ticket_id=int(match[1]), milestone=match[2], staff=turn.staff,
+            channel=turn.inbound.channel, now=turn.now,
+        )  # fmt: skip
+        return Outcome(ack=acked.message, alert=not acked.ok)
     if match := FAQ.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)
@@ -92,6 +112,17 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             return Outcome(ack=rated.message, alert=True)
         turn.move("await_comment", {"ticket_id": int(match[1])})
         await turn.answer(rated.message, menu=turn.menu())
+        return Outcome()
+    if match := REBOOK.match(data):
+        if turn.resident is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        booked = await rebook(
+            turn.uow, ticket_id=int(match[1]), resident=turn.resident, slot_or_time=match[2],
+            now=turn.now, language=turn.language,
+        )  # fmt: skip
+        if not booked.ok:
+            return Outcome(ack=booked.message, alert=True)
+        await turn.answer(booked.message, menu=turn.menu())
         return Outcome()
     if match := UNIT.match(data):
         return await choose_unit(core, turn, int(match[1]))

@@ -18,7 +18,7 @@ from bot.core.turn import Turn
 from intents.model import Classification, Intent, UnitRef, Urgency
 from workflows import complaints
 from workflows.estate import Unit
-from workflows.intake import Report, file_ticket
+from workflows.intake import Report, file_or_link
 from workflows.messaging import Button
 from workflows.phrases import Raw
 from workflows.tickets import ActorKind, TicketEvent, TicketKind, TicketLevel
@@ -250,7 +250,7 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
     about_steward = kind is TicketKind.COMPLAINT and await names_own_steward(turn, unit, summary)
     photo = draft.get("photo")
     location = draft.get("location")
-    ticket = await file_ticket(
+    filed = await file_or_link(
         turn.uow,
         Report(
             estate=turn.estate,
@@ -271,8 +271,12 @@ async def file(turn: Turn, draft: dict[str, object]) -> Outcome:
         ),
         now=turn.now,
     )
+    ticket = filed.ticket
     turn.move("idle")
     number = ticket.number or ""
+    if filed.linked:
+        await turn.answer(turn.t("linked_report", number=number), menu=turn.menu())
+        return Outcome()
     if kind is TicketKind.COMPLAINT:
         await complaints.on_filed(turn.uow, ticket, estate=turn.estate, now=turn.now)
         text = turn.t("complaint_filed", number=number)

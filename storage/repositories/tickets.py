@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -161,6 +162,30 @@ class SqlTicketRepository:
             .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
             .limit(limit)
         )
+        return [to_ticket(row) for row in await self._session.scalars(stmt)]
+
+    async def search(
+        self,
+        *,
+        estate_id: int,
+        building_id: int | None = None,
+        kinds: Collection[TicketKind] | None = None,
+        open_only: bool = False,
+        created_from: datetime | None = None,
+        created_before: datetime | None = None,
+    ) -> Sequence[Ticket]:
+        stmt = select(TicketRow).where(TicketRow.estate_id == estate_id)
+        if building_id is not None:
+            stmt = stmt.where(TicketRow.building_id == building_id)
+        if kinds is not None:
+            stmt = stmt.where(TicketRow.kind.in_([kind.value for kind in kinds]))
+        if open_only:
+            stmt = stmt.where(TicketRow.status.in_([status.value for status in OPEN_STATUSES]))
+        if created_from is not None:
+            stmt = stmt.where(TicketRow.created_at >= created_from)
+        if created_before is not None:
+            stmt = stmt.where(TicketRow.created_at < created_before)
+        stmt = stmt.order_by(TicketRow.created_at, TicketRow.id)
         return [to_ticket(row) for row in await self._session.scalars(stmt)]
 
     async def open_for_unit(self, unit_id: int) -> Sequence[Ticket]:
