@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.callbacks import on_done
+from workflows.clocks import levels_of
 from workflows.estate import Estate, GroupPurpose, Platform, Staff
 from workflows.messaging import Timer
 from workflows.notify import push_to_resident, to_group
@@ -33,6 +34,7 @@ from workflows.tickets import (
 )
 
 PROGRESS = "complaint.progress"
+MAJOR_ANSWER = "complaint.major_answer"
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
@@ -56,6 +58,13 @@ async def on_filed(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: date
     assert ticket.id is not None
     await schedule_progress(uow, ticket, after=now)
     if ticket.level is TicketLevel.MAJOR:
+        due = now + levels_of(estate).duration("complaint_major_answer")
+        await uow.timers.schedule(
+            Timer(
+                kind=MAJOR_ANSWER, due_at=due, dedupe_key=f"{MAJOR_ANSWER}:{ticket.id}",
+                subject_type="ticket", subject_id=ticket.id,
+            )
+        )  # fmt: skip
         for group in await uow.directory.groups_with_purpose(
             estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
         ):
@@ -160,4 +169,31 @@ async def record_cause(
     return ActionResult(True, f"已记录原因与整改措施，{saved.number} 等待住户确认。", saved)
 
 
-HANDLERS: dict[str, TimerHandler] = {PROGRESS: progress}
+async def major_answer_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
+    """Two days after a major complaint: unless settled, the managers must confirm the answer."""
+    ticket = await uow.tickets.get(timer.subject_id or 0)
+    if ticket is None or ticket.status not in OPEN_STATUSES or ticket.status is TicketStatus.DONE:
+        return
+    estate = await uow.directory.estate(ticket.estate_id)
+    if estate is None or ticket.id is None:
+        return
+    for purpose in (GroupPurpose.MANAGERS, GroupPurpose.SUPERVISORS):
+        for group in await uow.directory.groups_with_purpose(estate.id, purpose, Platform.TELEGRAM):
+            await to_group(
+                uow,
+                group=group,
+                text=(
+                    f"⏰ 重大投诉 <b>{ticket.number}</b> 已满 2 天：请确认已给住户明确答复，"
+                    f"并在 {_local(ticket.milestones.resolve_by, estate)} 前解决。"
+                ),
+                dedupe_key=f"{MAJOR_ANSWER}:{ticket.id}:{group.id}",
+                now=now,
+                ticket_id=ticket.id,
+            )
+    await uow.tickets.append_event(
+        TicketEvent(ticket_id=ticket.id, at=now, action="major_answer_due",
+                    actor_kind=ActorKind.SYSTEM)
+    )  # fmt: skip
+
+
+HANDLERS: dict[str, TimerHandler] = {PROGRESS: progress, MAJOR_ANSWER: major_answer_due}

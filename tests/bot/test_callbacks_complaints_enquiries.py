@@ -169,11 +169,14 @@ async def test_complaint_closing_needs_cause_and_corrective_action(resident, ste
     assert not [t for t in await texts_to(uow, RESIDENT_TG) if "进度反馈" in t]
 
 
-async def test_major_complaint_reaches_the_gm_and_repeats_become_major(resident, uow):
+async def test_major_complaint_reaches_the_gm_and_repeats_become_major(resident, uow, clock):
     await resident.says("上个月你们维修水管把我家木地板全泡坏了，损失好几千，到现在都没人赔偿")
     first = next(t for t in await tickets(uow) if t.kind == "complaint")
     assert first.level == "major"
     assert "重大投诉" in (await texts_to(uow, MANAGERS))[-1]
+    clock.advance(timedelta(days=2, minutes=1))
+    await sweep(uow, clock)
+    assert "已满 2 天" in (await texts_to(uow, MANAGERS))[-1]
     await resident.says("楼上漏水的问题投诉过一次了到现在还没人管")
     second = [t for t in await tickets(uow) if t.kind == "complaint"][-1]
     assert second.level == "major" and second.details["level_reason"] == "repeat_unresolved"

@@ -147,3 +147,20 @@ def test_not_a_database_url_is_one_clear_line():
 def test_serve_refuses_an_unmigrated_database(tmp_path):
     done = run_cli("serve", env={"GUANJIA_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
     assert done.returncode == 1 and "run `guanjia db upgrade` first" in done.stderr
+
+
+def test_timers_run_due_at_a_given_time_fires_what_the_scheduler_would(use_db, examples, capsys):
+    assert main(["estate", "load", str(examples / "demo-estate.yaml")]) == 0
+    assert main(["timers", "run-due", "--at", "2026-11-24T08:59:00+08:00"]) == 0
+    assert "0 fired" in capsys.readouterr().out  # seeds the 09:00 reports, fires nothing yet
+    assert main(["timers", "run-due", "--at", "2026-11-24T09:01:00+08:00"]) == 0
+    out = capsys.readouterr().out
+    fired = int(out.split("timers: ", 1)[1].split(" fired", 1)[0])
+    assert fired >= 2  # the steward digest and the night handover slots of 09:00
+    assert main(["timers", "run-due", "--at", "2026-11-24T09:01:00+08:00"]) == 0
+    assert "0 fired" in capsys.readouterr().out  # once each
+
+
+def test_timers_run_due_rejects_a_bad_time(use_db, capsys):
+    assert main(["timers", "run-due", "--at", "yesterday"]) == 2
+    assert "not an ISO date-time" in capsys.readouterr().err
