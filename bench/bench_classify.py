@@ -1,6 +1,6 @@
 """Benchmark of the intent classifier: throughput, latency, cold start and memory.
 
-    python bench/bench_classify.py [--seconds 5]
+    python bench/bench_classify.py [--seconds 5] [--cold-runs 5] [--repeat 1]
 
 - throughput and per-message latency (median, p99) of `intents.classify` after a warm-up, over the
   messages of the committed test split (real resident phrasing, mixed lengths);
@@ -38,25 +38,38 @@ def messages() -> list[str]:
     return [ex.text for ex in read_tsv(path)[0]]
 
 
-def bench_warm(texts: list[str], seconds: float) -> None:
+def bench_warm(texts: list[str], seconds: float, repeat: int = 1) -> None:
     started = time.perf_counter()
     clf = load_classifier()
     print(f"load (jieba dictionary + model): {(time.perf_counter() - started) * 1000:.0f} ms")
     for text in texts:  # warm-up
         clf.classify(text, NOW)
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-    total_start = time.perf_counter()
-    while time.perf_counter() < deadline:
-        for text in texts:
-            t0 = time.perf_counter_ns()
-            clf.classify(text, NOW)
-            latencies.append((time.perf_counter_ns() - t0) / 1000.0)
-    elapsed = time.perf_counter() - total_start
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"messages: {len(latencies)} in {elapsed:.1f} s -> {len(latencies) / elapsed:,.0f} msg/s")
-    print(f"latency: median {statistics.median(latencies):.0f} µs, p99 {p99:.0f} µs")
+    medians: list[float] = []
+    for run in range(repeat):
+        latencies: list[float] = []
+        deadline = time.perf_counter() + seconds
+        total_start = time.perf_counter()
+        while time.perf_counter() < deadline:
+            for text in texts:
+                t0 = time.perf_counter_ns()
+                clf.classify(text, NOW)
+                latencies.append((time.perf_counter_ns() - t0) / 1000.0)
+        elapsed = time.perf_counter() - total_start
+        latencies.sort()
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        median = statistics.median(latencies)
+        medians.append(median)
+        label = f"run {run + 1}/{repeat}: " if repeat > 1 else ""
+        print(
+            f"{label}messages: {len(latencies)} in {elapsed:.1f} s"
+            f" -> {len(latencies) / elapsed:,.0f} msg/s"
+        )
+        print(f"{label}latency: median {median:.0f} µs, p99 {p99:.0f} µs")
+    if repeat > 1:
+        print(
+            f"median latency over {repeat} runs: best {min(medians):.0f} µs,"
+            f" typical {statistics.median(medians):.0f} µs, worst {max(medians):.0f} µs"
+        )
 
 
 def command() -> list[str]:
@@ -93,9 +106,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=1, help="warm runs of --seconds each")
     args = parser.parse_args()
     bench_cold(args.cold_runs)
-    bench_warm(messages(), args.seconds)
+    bench_warm(messages(), args.seconds, args.repeat)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"resident memory (ru_maxrss): {rss:.0f} MiB")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from intents.model import UnitRef
+from intents.prefilter import Gate
 
 _BUILDING = r"(?<![0-9A-Za-z])([0-9]{1,3}|[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#楼|#|号)"
 _ENTRANCE = r"\s*([0-9]{1,2})\s*单元"
@@ -32,8 +33,14 @@ _FORMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 
 
+#: Exact pre-check: text with none of the forms' trigger characters holds no unit.
+_GATE = Gate(*(pattern for pattern, _ in _FORMS))
+
+
 def find_unit(text: str) -> UnitRef | None:
     """The first unit address in normalised text, or None."""
+    if not _GATE.may_match(text):
+        return None
     for pattern, slots in _FORMS:
         match = pattern.search(text)
         if match is None:

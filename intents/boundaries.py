@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from operator import neg
 
 from intents.model import PRIORITY, Intent
 
@@ -92,16 +94,28 @@ def pattern_rule(lowered: str) -> Decision | None:
     return None
 
 
+@cache
+def _ranks(labels: tuple[str, ...]) -> tuple[int, ...]:
+    """Each label's place in the boundary order (a KeyError for a label not in intents.md)."""
+    order = {intent.value: i for i, intent in enumerate(PRIORITY)}
+    return tuple(order[label] for label in labels)
+
+
+_EMERGENCY = PRIORITY.index(Intent.EMERGENCY)
+
+
+def _ranked(labels: Sequence[str], probabilities: Sequence[float]) -> list[tuple[float, Intent]]:
+    """Labels by falling probability, ties in boundary order; emergency left out."""
+    keys = sorted(zip(map(neg, probabilities), _ranks(tuple(labels)), strict=True))
+    return [(-neg_p, PRIORITY[index]) for neg_p, index in keys if index != _EMERGENCY]
+
+
 def decide(lowered: str, labels: Sequence[str], probabilities: Sequence[float]) -> Decision:
     """One label from the model's probabilities and the boundary order (emergency excluded)."""
-    ranked = sorted(
-        ((p, Intent(label)) for label, p in zip(labels, probabilities, strict=True)),
-        key=lambda pair: (-pair[0], PRIORITY.index(pair[1])),
-    )
-    ranked = [pair for pair in ranked if pair[1] is not Intent.EMERGENCY]
     rule = pattern_rule(lowered)
     if rule is not None:
         return rule
+    ranked = _ranked(labels, probabilities)
     top_p, top = ranked[0]
     if top is Intent.FEE and _FEE_DISSATISFACTION.search(lowered):
         return Decision(Intent.COMPLAINT, "fee-dissatisfaction")

@@ -103,7 +103,7 @@ class Classifier:
         if rule is not None and not rule.startswith(("priority", "emergency-")):
             confidence = max(confidence, RULE_CONFIDENCE)
         urgency = self._urgency(intent, norm.lowered, features)
-        top = model.explain(scored.vector, intent.value)
+        top = model.explain_scored(scored, intent.value)
         if rule is not None:
             top = ((f"rule:{rule}", 1.0), *top[:4])
         return Classification(

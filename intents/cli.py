@@ -2,6 +2,11 @@
 
 Reads UTF-8 messages from standard input, one per line, and writes one JSON object per line in
 the same order (ensure_ascii=False), flushing after each so a pipe sees answers as they come.
+Input is decoded line by line and strictly: a line that is not valid UTF-8 is reported on
+standard error as `guanjia classify: line N is not valid UTF-8 (...)`, stands as
+{"line": N, "error": "invalid UTF-8", "text": null, "intent": "other", "confidence": 0.0, ...}
+in the output, the following lines are still classified, and the exit status is 2 at the end.
+A UTF-8 byte order mark before the first line is dropped.
 `--now ISO` fixes the reference time for relative expressions (naive times are Asia/Shanghai).
 `--eval FILE.tsv` prints accuracy, macro-F1, per-label P/R/F1, repair-urgency accuracy, emergency
 recall and a confusion matrix instead. Exit status 2 with a message on standard error for a bad
@@ -12,12 +17,13 @@ cold start stays short.
 from __future__ import annotations
 
 import argparse
-import io
+import codecs
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import BinaryIO, NoReturn, TextIO
 
 from intents.times import SHANGHAI
 
@@ -48,16 +54,76 @@ def parse_now(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=SHANGHAI)
 
 
-def run_classify(now: datetime | None, stdin: TextIO, stdout: TextIO) -> int:
+def invalid_line_object(number: int) -> dict[str, object]:
+    """The stand-in written for a line that is not valid UTF-8: keeps the order, guesses nothing."""
+    return {
+        "line": number,
+        "error": "invalid UTF-8",
+        "text": None,
+        "intent": "other",
+        "confidence": 0.0,
+        "urgency": None,
+        "entities": {"unit": None, "phone": None, "plate": None, "time": None},
+    }
+
+
+def _decode_error(exc: UnicodeDecodeError) -> str:
+    bad = exc.object[exc.start : exc.end]
+    return f"{exc.reason}: 0x{bad.hex()} at byte {exc.start + 1}"
+
+
+def input_lines(source: Iterable[str | bytes]) -> Iterator[str | UnicodeDecodeError]:
+    """Messages of an input stream, one per line, or the decoding error of a line.
+
+    Bytes are decoded line by line, strictly: a line that is not valid UTF-8 gives its
+    UnicodeDecodeError instead of a repaired guess, and the lines after it are still read.
+    Line ends are those of Python's universal newlines ("\n", "\r\n" or a lone "\r"), and a
+    UTF-8 byte order mark at the start of the input is dropped. Text streams (already decoded,
+    as tests pass them) only lose their line end.
+    """
+    first = True
+    for chunk in source:
+        if isinstance(chunk, str):
+            yield chunk.rstrip("\r\n")
+            continue
+        if chunk.endswith(b"\n"):
+            chunk = chunk[:-1]
+        if chunk.endswith(b"\r"):
+            chunk = chunk[:-1]
+        if first and chunk.startswith(codecs.BOM_UTF8):
+            chunk = chunk[len(codecs.BOM_UTF8) :]
+        first = False
+        for raw in chunk.split(b"\r") if b"\r" in chunk else (chunk,):
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield exc
+
+
+def run_classify(
+    now: datetime | None,
+    stdin: Iterable[str | bytes],
+    stdout: TextIO,
+    stderr: TextIO | None = None,
+) -> int:
     from intents import load_classifier
 
+    err = stderr if stderr is not None else sys.stderr
     classifier = load_classifier()
-    for line in stdin:
-        text = line.rstrip("\r\n")
-        result = classifier.classify(text, now)
-        stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+    status = 0
+    for number, line in enumerate(input_lines(stdin), start=1):
+        if isinstance(line, UnicodeDecodeError):
+            err.write(
+                f"guanjia classify: line {number} is not valid UTF-8 ({_decode_error(line)})\n"
+            )
+            err.flush()
+            payload = invalid_line_object(number)
+            status = 2
+        else:
+            payload = classifier.classify(line, now).to_json()
+        stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         stdout.flush()
-    return 0
+    return status
 
 
 def run_eval(path: Path, now: datetime | None, stdout: TextIO, stderr: TextIO) -> int:
@@ -82,9 +148,15 @@ def run_eval(path: Path, now: datetime | None, stdout: TextIO, stderr: TextIO) -
 
 
 def main(
-    argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+    argv: list[str] | None = None,
+    stdin: TextIO | BinaryIO | None = None,
+    stdout: TextIO | None = None,
 ) -> int:
-    """Entry point of `guanjia classify` (argv without the sub-command)."""
+    """Entry point of `guanjia classify` (argv without the sub-command).
+
+    `stdin` may be a binary stream (decoded here, line by line) or an already decoded text
+    stream; by default the bytes of standard input.
+    """
     out = stdout if stdout is not None else sys.stdout
     err = sys.stderr
     try:
@@ -99,16 +171,14 @@ def main(
         return 2
     if args.eval_file is not None:
         return run_eval(args.eval_file, now, out, err)
-    source = stdin if stdin is not None else _stdin()
-    return run_classify(now, source, out)
+    source: TextIO | BinaryIO = stdin if stdin is not None else _stdin()
+    return run_classify(now, source, out, err)
 
 
-def _stdin() -> TextIO:
-    """Standard input decoded as UTF-8 whatever the locale; undecodable bytes are replaced."""
-    buffer = getattr(sys.stdin, "buffer", None)
-    if buffer is None:
-        return sys.stdin
-    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", newline=None)
+def _stdin() -> TextIO | BinaryIO:
+    """The bytes of standard input (decoded per line by run_classify, whatever the locale)."""
+    buffer: BinaryIO | None = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else sys.stdin
 
 
 if __name__ == "__main__":

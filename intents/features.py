@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import add
 
 from intents.gloss import gloss
 from intents.lexicon import cue_features
@@ -31,10 +32,11 @@ def extract(lowered: str, cut: Callable[[str], list[str]]) -> list[str]:
     text = feature_text(lowered)
     feats: list[str] = []
     for chunk in text.split():
-        size = len(chunk)
+        # characters, then bigrams, then trigrams (pairwise concatenation runs in C)
+        second, third = chunk[1:], chunk[2:]
         feats.extend(chunk)
-        feats.extend(chunk[i : i + 2] for i in range(size - 1))
-        feats.extend(chunk[i : i + 3] for i in range(size - 2))
+        feats.extend(map(add, chunk, second))
+        feats.extend(map(add, map(add, chunk, second), third))
     feats.extend(WORD_PREFIX + w for w in cut(text))
     feats.extend(cue_features(text))
     return feats

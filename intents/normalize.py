@@ -127,22 +127,37 @@ class Normalised:
     has_words: bool  # any letter or digit besides emoji: emoji-only or punctuation-only is no text
 
 
+# `[^\W_]` is one character for which str.isalnum() is true (re's \w is isalnum() or "_").
+_ALNUM = re.compile(r"[^\W_]")
+_EMOJI_RANGES = re.compile("[\u2600-\u27bf\u2b00-\u2bff\ufe0f\u20e3\U0001f000-\U0001faff]")
+_NOT_HAN = re.compile("[^\u4e00-\u9fff]+")
+_NOT_LATIN = re.compile("[^A-Za-z]+")
+
+
+def _has_words(text: str) -> bool:
+    """Any letter or digit that is not an emoji (the same as testing each character)."""
+    if _EMOJI_RANGES.search(text) is None:
+        return _ALNUM.search(text) is not None
+    return any(ch.isalnum() and not _is_emoji(ch) for ch in text)
+
+
 def normalise(original: str) -> Normalised:
     """Fold width, script, emoji, punctuation runs, case and address numerals of a message."""
     text = original[:MAX_CHARS]
     exclamations = text.count("!") + text.count("！")
     text = unicodedata.normalize("NFKC", text)
-    has_words = any(ch.isalnum() and not _is_emoji(ch) for ch in text)
-    text = unicodedata.normalize("NFKC", _fold_chars(text))
-    trad = traditional_chars()
-    traditional = any(ch in trad for ch in text)
+    has_words = _has_words(text)
+    folded = _fold_chars(text)
+    # NFKC is idempotent: text that folding left alone is already normalised
+    text = text if folded is text else unicodedata.normalize("NFKC", folded)
+    traditional = not traditional_chars().isdisjoint(text)
     if traditional:
         text = to_simplified(text)
     text = _ADDRESS_NUMERAL.sub(_read_address_numeral, text)
     text = _PUNCT_RUN.sub(r"\1", text)
     text = _SPACES.sub(" ", text).strip()
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    han = len(_NOT_HAN.sub("", text))
+    latin = len(_NOT_LATIN.sub("", text))
     return Normalised(
         original=original,
         text=text,

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from intents.normalize import CN_NUMERAL, cn_to_int
+from intents.prefilter import Gate
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _NUM = rf"(?:[0-9]{{1,2}}|{CN_NUMERAL}{{1,3}})"
@@ -125,8 +126,24 @@ def _find_clock(text: str) -> tuple[int, int] | None:
     return None
 
 
+#: Exact pre-check: text with none of the patterns' trigger characters holds no time.
+_GATE = Gate(
+    _RELATIVE,
+    _WEEK,
+    _DAY,
+    _MONTH_DAY,
+    _DAY_OF_MONTH,
+    _PART,
+    _HOUR_DIGITS,
+    _HOUR_CN,
+    _HOUR_CN_SUFFIX,
+)
+
+
 def find_time(text: str, now: datetime) -> datetime | None:
     """The wanted time in `text`, tz-aware in Asia/Shanghai, or None when there is none."""
+    if not _GATE.may_match(text):
+        return None
     local = now.astimezone(SHANGHAI) if now.tzinfo else now.replace(tzinfo=SHANGHAI)
     relative = _RELATIVE.search(text)
     if relative is not None:

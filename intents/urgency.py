@@ -12,6 +12,7 @@ import re
 
 from intents.context import liveness
 from intents.model import ComplaintHints
+from intents.prefilter import Gate
 
 _URGENT = re.compile(
     r"停水|没水|断水|没有水|水停了|不出水|停电|没电|断电|跳闸|没有电|不通电|全黑了"
@@ -44,8 +45,18 @@ _ANGER = re.compile(
 )
 
 
+#: Exact pre-checks (intents.prefilter): a message with none of a pattern's trigger characters
+#: cannot match it, and most messages hold none of them.
+_URGENT_GATE = Gate(_URGENT)
+_REPEAT_GATE = Gate(_REPEAT)
+_LOSS_GATE = Gate(_LOSS_OR_INJURY)
+_ANGER_GATE = Gate(_ANGER)
+
+
 def urgent_by_rule(lowered: str) -> str | None:
     """The live urgent-repair keyword in a message, if any."""
+    if not _URGENT_GATE.may_match(lowered):
+        return None
     for match in _URGENT.finditer(lowered):
         if liveness(lowered, match.start(), match.end()) is None:
             return match.group(0)
@@ -54,7 +65,7 @@ def urgent_by_rule(lowered: str) -> str | None:
 
 def urgency_negated(lowered: str) -> bool:
     """An urgent keyword is present but negated ("没有火花", "没有漫出来"): a normal repair."""
-    return any(
+    return _URGENT_GATE.may_match(lowered) and any(
         liveness(lowered, m.start(), m.end()) == "negated" for m in _URGENT.finditer(lowered)
     )
 
@@ -62,7 +73,9 @@ def urgency_negated(lowered: str) -> bool:
 def complaint_hints(lowered: str, exclamations: int) -> ComplaintHints:
     """Repeat / loss-or-injury / anger signals for grading a complaint's level."""
     return ComplaintHints(
-        repeat=_REPEAT.search(lowered) is not None,
-        loss_or_injury=_LOSS_OR_INJURY.search(lowered) is not None,
-        anger=_ANGER.search(lowered) is not None or exclamations >= 3,
+        repeat=_REPEAT_GATE.may_match(lowered) and _REPEAT.search(lowered) is not None,
+        loss_or_injury=_LOSS_GATE.may_match(lowered)
+        and _LOSS_OR_INJURY.search(lowered) is not None,
+        anger=(_ANGER_GATE.may_match(lowered) and _ANGER.search(lowered) is not None)
+        or exclamations >= 3,
     )
