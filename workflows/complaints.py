@@ -35,6 +35,8 @@ from workflows.tickets import (
 
 PROGRESS = "complaint.progress"
 MAJOR_ANSWER = "complaint.major_answer"
+MONTH_UNRESOLVED = "complaint.month_unresolved"
+UNRESOLVED_DAYS = 30
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
@@ -57,28 +59,42 @@ async def on_filed(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: date
     """Start daily progress; a major complaint goes to the managers (GM) the same day."""
     assert ticket.id is not None
     await schedule_progress(uow, ticket, after=now)
-    if ticket.level is TicketLevel.MAJOR:
-        due = now + levels_of(estate).duration("complaint_major_answer")
+    if ticket.level is not TicketLevel.MAJOR:
+        month = now + timedelta(days=UNRESOLVED_DAYS)
         await uow.timers.schedule(
             Timer(
-                kind=MAJOR_ANSWER, due_at=due, dedupe_key=f"{MAJOR_ANSWER}:{ticket.id}",
+                kind=MONTH_UNRESOLVED, due_at=month, dedupe_key=f"{MONTH_UNRESOLVED}:{ticket.id}",
                 subject_type="ticket", subject_id=ticket.id,
             )
         )  # fmt: skip
-        for group in await uow.directory.groups_with_purpose(
-            estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
-        ):
-            await to_group(
-                uow,
-                group=group,
-                text=(
-                    f"🔴 重大投诉 <b>{ticket.number}</b>：请总经理今日知悉。"
-                    f"2 天内给住户明确答复，7 天内解决。\n内容：{_escape(ticket.summary[:200])}"
-                ),
-                dedupe_key=f"complaint:{ticket.id}:gm",
-                now=now,
-                ticket_id=ticket.id,
-            )
+    if ticket.level is TicketLevel.MAJOR:
+        await alert_major(uow, ticket, estate=estate, now=now)
+
+
+async def alert_major(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: datetime) -> None:
+    """The GM hears of a major complaint the same day; a clear answer is checked at 2 days."""
+    assert ticket.id is not None
+    due = now + levels_of(estate).duration("complaint_major_answer")
+    await uow.timers.schedule(
+        Timer(
+            kind=MAJOR_ANSWER, due_at=due, dedupe_key=f"{MAJOR_ANSWER}:{ticket.id}",
+            subject_type="ticket", subject_id=ticket.id,
+        )
+    )  # fmt: skip
+    for group in await uow.directory.groups_with_purpose(
+        estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
+    ):
+        await to_group(
+            uow,
+            group=group,
+            text=(
+                f"🔴 重大投诉 <b>{ticket.number}</b>：请总经理今日知悉。"
+                f"2 天内给住户明确答复，7 天内解决。\n内容：{_escape(ticket.summary[:200])}"
+            ),
+            dedupe_key=f"complaint:{ticket.id}:gm",
+            now=now,
+            ticket_id=ticket.id,
+        )
 
 
 def _escape(text: str) -> str:
@@ -196,4 +212,29 @@ async def major_answer_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None
     )  # fmt: skip
 
 
-HANDLERS: dict[str, TimerHandler] = {PROGRESS: progress, MAJOR_ANSWER: major_answer_due}
+async def month_unresolved(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
+    """A valid complaint unresolved for a month becomes major (manual), and the GM hears of it."""
+    ticket = await uow.tickets.get(timer.subject_id or 0, for_update=True)
+    if ticket is None or ticket.status not in OPEN_STATUSES or ticket.level is TicketLevel.MAJOR:
+        return
+    estate = await uow.directory.estate(ticket.estate_id)
+    if estate is None:
+        return
+    major = await uow.tickets.save(
+        replace(ticket, level=TicketLevel.MAJOR,
+                details={**ticket.details, "level_reason": "unresolved_a_month"})
+    )  # fmt: skip
+    assert major.id is not None
+    await uow.tickets.append_event(
+        TicketEvent(ticket_id=major.id, at=now, action="raised_to_major",
+                    actor_kind=ActorKind.SYSTEM, data={"reason": "unresolved_a_month"})
+    )  # fmt: skip
+    await alert_major(uow, major, estate=estate, now=now)
+    await refresh_cards(uow, major, estate=estate, now=now)
+
+
+HANDLERS: dict[str, TimerHandler] = {
+    PROGRESS: progress,
+    MAJOR_ANSWER: major_answer_due,
+    MONTH_UNRESOLVED: month_unresolved,
+}

@@ -27,6 +27,7 @@ from workflows.fees import Rating
 from workflows.messaging import Timer
 from workflows.notify import to_group
 from workflows.ports import UnitOfWork
+from workflows.repair_stats import repair_stats
 from workflows.sla_phrases import MILESTONE_LABEL
 from workflows.tickets import Ticket, TicketKind, TicketStatus
 
@@ -242,12 +243,17 @@ async def monthly_report(
     end = local.replace(day=1, hour=0)
     start = (end - timedelta(days=1)).replace(day=1)
     stats = await complaint_stats(uow, estate, start, end)
+    repairs = await repair_stats(uow, estate, start, end)
     lines = [
         f"📊 {html.escape(estate.name)} {start:%Y年%m月}投诉统计" + ("（补发）" if late else ""),
         f"投诉总数：{stats.total} 单",
         f"及时率（15分钟内首次回复）：{_rate(stats.timely, stats.total)}",
         f"处理率（已解决或已关闭）：{_rate(stats.handled, stats.total)}",
         f"满意率（回访满意）：{_rate(stats.satisfied, stats.answered)}",
+        f"报修总数：{repairs.total} 单，已完成 {repairs.finished} 单",
+        f"报修及时率（按时到场与修复）：{_rate(repairs.timely, repairs.finished)}",
+        f"回访率：{_rate(repairs.callbacks_answered, repairs.finished)}；"
+        f"回访满意率：{_rate(repairs.satisfied, repairs.callbacks_answered)}",
         "请于5日前完成月度投诉分析并向住户公示。",
     ]
     groups = await _purposes(uow, estate, GroupPurpose.SUPERVISORS, GroupPurpose.MANAGERS)

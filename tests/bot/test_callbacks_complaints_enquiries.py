@@ -212,3 +212,39 @@ async def test_only_staff_can_answer_or_add_to_the_faq(resident, stranger, uow):
     assert (await stranger.presses(f"f:{ticket.id}")).alert
     assert (await resident.presses(f"t:{ticket.id}:claim")).alert
     assert re.search(r"ZX-\d{8}-\d{4}", (await texts_to(uow, RESIDENT_TG))[-1])
+
+
+async def test_a_complaint_unresolved_for_a_month_becomes_major(resident, steward, uow, clock):
+    await resident.says("小区大门的道闸老是坏，每次进出都要等半天，你们物业到底管不管")
+    (ticket,) = [t for t in await tickets(uow) if t.kind == "complaint"]
+    assert ticket.level != "major"
+    await steward.presses(f"t:{ticket.id}:claim")
+    for _ in range(31):
+        clock.advance(timedelta(days=1))
+        await sweep(uow, clock)
+    (raised,) = [t for t in await tickets(uow) if t.kind == "complaint"]
+    assert raised.level == "major" and raised.details["level_reason"] == "unresolved_a_month"
+    assert "重大投诉" in (await texts_to(uow, MANAGERS))[-1]
+    progress = [t for t in await texts_to(uow, RESIDENT_TG) if "进度反馈" in t]
+    assert len(progress) == 31  # one a day, and still one a day after the upgrade
+
+
+async def test_monthly_report_includes_repair_statistics(resident, steward, uow, clock):
+    from datetime import UTC, datetime
+
+    from workflows.digests import monthly_report
+
+    await resolved_repair(resident, steward, uow)  # on time: claimed and done at once
+    clock.advance(timedelta(days=2, minutes=1))
+    await sweep(uow, clock)
+    (ticket,) = await tickets(uow)
+    await resident.presses(f"cb:{ticket.id}:1:s")
+    slot = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 09:00 on 1 December in Shanghai
+    async with uow() as tx:
+        estate = await tx.directory.estate(ticket.estate_id)
+        await monthly_report(tx, estate, slot, now=slot, late=False)
+        await tx.commit()
+    report = (await texts_to(uow, SUPERVISORS))[-1]
+    assert "报修总数：1 单，已完成 1 单" in report
+    assert "报修及时率（按时到场与修复）：1/1" in report
+    assert "回访率：1/1" in report and "回访满意率：1/1" in report
