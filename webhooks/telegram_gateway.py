@@ -61,6 +61,7 @@ class TelegramGateway:
         clock: Clock,
         secret: str,
         on_processed: Callable[[], None] = lambda: None,
+        max_in_flight: int = 8,
     ) -> None:
         self.driver = driver
         self._uow = uow
@@ -69,6 +70,9 @@ class TelegramGateway:
         self._on_processed = on_processed
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # Bounded work in flight: a burst queues here instead of exhausting the connection
+        # pool (which would also starve the recording of new updates and time out Telegram).
+        self._slots = asyncio.Semaphore(max_in_flight)
 
     def check_secret(self, header: str | None) -> None:
         if header is None or not hmac.compare_digest(header.encode(), self._secret):
@@ -112,7 +116,7 @@ class TelegramGateway:
         key = chat_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         try:
-            async with lock:
+            async with lock, self._slots:
                 handled = await self.driver.process_update(update)
                 if not handled:
                     await self._mark_processed(str(update["update_id"]))
