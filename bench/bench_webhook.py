@@ -231,7 +231,11 @@ async def run_driver(
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
     try:
         async with httpx.AsyncClient(
-            timeout=30, limits=httpx.Limits(max_connections=128, max_keepalive_connections=128)
+            timeout=30,
+            # expire before uvicorn's 5 s keep-alive, or a reused connection can be closed under us
+            limits=httpx.Limits(
+                max_connections=128, max_keepalive_connections=128, keepalive_expiry=2.0
+            ),
         ) as client:
             for _ in range(200):
                 try:
