@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from workflows.csv_import import ImportReport, RowError, read_rows
+from workflows.csv_import import ImportReport, RowError, read_rows, start_report
 from workflows.fee_reminders import after_payment, schedule_reminders
 from workflows.fees import Bill, FeeItem
 from workflows.money import MoneyError, parse_yuan
@@ -156,9 +156,7 @@ async def import_bills(
 ) -> ImportReport:
     """Import a bills file in one transaction; with ``all_or_nothing`` any bad row stops it."""
     lines, errors, encoding = parse_bills(data)
-    report = ImportReport(encoding=encoding, rows=len(lines) + len(errors), rejected=errors)
-    if encoding != "utf-8":
-        report.notes.append("the file was GBK-encoded and was read as such")
+    report = start_report(encoding, rows=len(lines) + len(errors), rejected=errors)
     async with uow_factory() as uow:
         estate = await uow.directory.estate(estate_id)
         assert estate is not None, f"no estate {estate_id}"

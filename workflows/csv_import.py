@@ -55,6 +55,14 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def start_report(encoding: str, *, rows: int, rejected: list[RowError]) -> ImportReport:
+    """A report for a parsed file, saying so when it was read as GBK."""
+    report = ImportReport(encoding=encoding, rows=rows, rejected=rejected)
+    if encoding != "utf-8":
+        report.notes.append("the file was GBK-encoded and was read as such")
+    return report
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was read with."""
     try:

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from workflows.bill_import import UNIT, Bad, field_value, parse_date, parse_item, parse_period
-from workflows.csv_import import ImportReport, RowError, read_rows
+from workflows.csv_import import ImportReport, RowError, read_rows, start_report
 from workflows.estate import Estate
 from workflows.fee_reminders import after_payment
 from workflows.fee_rules import tz_of
@@ -80,9 +80,7 @@ async def import_payments(
 ) -> ImportReport:
     """Mark bills paid from a payments file in one transaction; re-importing changes nothing."""
     lines, errors, encoding = parse_payments(data)
-    report = ImportReport(encoding=encoding, rows=len(lines) + len(errors), rejected=errors)
-    if encoding != "utf-8":
-        report.notes.append("the file was GBK-encoded and was read as such")
+    report = start_report(encoding, rows=len(lines) + len(errors), rejected=errors)
     async with uow_factory() as uow:
         estate = await uow.directory.estate(estate_id)
         assert estate is not None
