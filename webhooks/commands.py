@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -416,13 +417,19 @@ async def _poll(settings: Settings) -> None:
 
     runtime = Runtime.build(settings)
     services = await Services.start(runtime, polling=True)
+    loop = asyncio.get_running_loop()
     try:
         assert services.telegram is not None
         await services.telegram.delete_webhook()
-        await services.telegram.run_polling()
+        polling = asyncio.create_task(services.telegram.run_polling())
+        for signum in (signal.SIGTERM, signal.SIGINT):  # stop cleanly under systemd or Ctrl-C
+            loop.add_signal_handler(signum, polling.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
     finally:
         await services.stop()
         await runtime.close()
+    print("guanjia polling stopped")
 
 
 def parse_instant(text: str, tz: str) -> datetime:
