@@ -41,8 +41,6 @@ class Pacing:
     paused_until: float = 0.0
 
     def wait_for(self, message: OutboxMessage) -> float:
-        if message.channel is Platform.WEB:
-            return 0.0  # our own page has no rate limits; Telegram's do not apply
         now = time.monotonic()
         interval = (
             self.group_interval
@@ -53,8 +51,6 @@ class Pacing:
         return max(0.0, chat_ready - now, self._global_next - now, self.paused_until - now)
 
     def sent(self, message: OutboxMessage) -> None:
-        if message.channel is Platform.WEB:
-            return
         now = time.monotonic()
         self._last[message.chat_id] = now
         self._global_next = max(self._global_next, now) + 1.0 / self.per_second
@@ -116,8 +112,9 @@ class OutboxDispatcher:
                     await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
 
     async def _send_chat(self, messages: list[OutboxMessage]) -> None:
+        paced = self._senders[messages[0].channel].rate_limited
         for index, message in enumerate(messages):
-            wait = self.pacing.wait_for(message)
+            wait = self.pacing.wait_for(message) if paced else 0.0
             if wait > self.pacing.max_inline_wait:
                 await self._defer(messages[index:], wait)
                 return
@@ -179,7 +176,8 @@ class OutboxDispatcher:
                 return
             await self._dead(message, f"rejected: {exc}")
         else:
-            self.pacing.sent(message)
+            if sender.rate_limited:
+                self.pacing.sent(message)
             await self._sent(message, sent.message_id)
 
     async def _sent(self, message: OutboxMessage, message_id: str) -> None:

@@ -40,6 +40,10 @@ class Rejected(SendFailure):
 
 
 class Sender(Protocol):
+    #: Whether the platform limits sending rates (Telegram does; our own web page does not):
+    #: the dispatcher paces only rate-limited channels.
+    rate_limited: bool
+
     async def send(self, message: OutboxMessage, *, edit_message_id: str | None) -> Sent:
         """Send ``message`` or, with ``edit_message_id``, edit that message in place."""
         ...

@@ -22,6 +22,7 @@ class FakeSender:
     failures: list[Exception] = field(default_factory=list)
     sent: list[tuple[str, str, str | None]] = field(default_factory=list)
     counter: int = 100
+    rate_limited: bool = True
 
     async def send(self, message: OutboxMessage, *, edit_message_id: str | None) -> Sent:
         if self.failures:

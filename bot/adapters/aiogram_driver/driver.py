@@ -46,6 +46,8 @@ class DriverNotStarted(RuntimeError):
 class _NotStartedSender:
     """Stands in for ``sender`` until ``start()``, with an error that says what is wrong."""
 
+    rate_limited = True
+
     async def send(self, message: OutboxMessage, *, edit_message_id: str | None) -> Sent:
         raise DriverNotStarted("AiogramDriver.start() must be awaited before sending")
 

@@ -39,6 +39,8 @@ def chat_ref(chat_id: str) -> int | str:
 class AiogramSender:
     """:class:`~bot.core.sending.Sender` over one shared ``aiogram.Bot`` (and its session)."""
 
+    rate_limited = True
+
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 

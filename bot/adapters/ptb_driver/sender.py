@@ -32,6 +32,8 @@ _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 class PtbSender:
     """Implements :class:`bot.core.sending.Sender` on a ``telegram.Bot``."""
 
+    rate_limited = True
+
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 

@@ -14,6 +14,8 @@ from workflows.messaging import OutboxMessage
 
 
 class WebSender:
+    rate_limited = False
+
     def __init__(self, hub: WebHub) -> None:
         self._hub = hub
 
