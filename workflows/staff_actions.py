@@ -14,12 +14,11 @@ from workflows import callbacks
 from workflows.estate import Platform, Resident, Staff, StaffRole
 from workflows.phrases import say
 from workflows.ports import ConcurrentUpdate, UnitOfWork
-from workflows.ticket_views import ActionResult, refresh_cards, tell_resident
+from workflows.ticket_views import ActionResult, record_change, tell_resident
 from workflows.tickets import (
     ActorKind,
     InvalidTransition,
     Ticket,
-    TicketEvent,
     TicketKind,
     TicketStatus,
 )
@@ -84,20 +83,10 @@ async def staff_action(
         saved = await uow.tickets.save(changed)
     except ConcurrentUpdate:
         return ActionResult(False, "该工单刚被其他同事处理，请以最新卡片为准。")
-    assert saved.id is not None
-    await uow.tickets.append_event(
-        TicketEvent(
-            ticket_id=saved.id,
-            at=now,
-            action=action,
-            actor_kind=ActorKind.STAFF,
-            actor_id=staff.id,
-            channel=channel,
-        )
-    )
-    estate = await uow.directory.estate(saved.estate_id)
-    assert estate is not None
-    await refresh_cards(uow, saved, estate=estate, now=now)
+    estate = await record_change(
+        uow, saved, action=action, actor_kind=ActorKind.STAFF, actor_id=staff.id,
+        channel=channel, now=now,
+    )  # fmt: skip
     await tell_resident(uow, saved, action, estate=estate, staff=staff, now=now)
     if action == "done":
         await callbacks.on_done(uow, saved, now=now)
@@ -137,20 +126,10 @@ async def resident_confirm(
         saved = await uow.tickets.save(changed)
     except ConcurrentUpdate:
         return ActionResult(False, say("stale_button", language))
-    assert saved.id is not None
-    await uow.tickets.append_event(
-        TicketEvent(
-            ticket_id=saved.id,
-            at=now,
-            action=action,
-            actor_kind=ActorKind.RESIDENT,
-            actor_id=resident.id,
-            channel=channel,
-        )
-    )
-    estate = await uow.directory.estate(saved.estate_id)
-    assert estate is not None
-    await refresh_cards(uow, saved, estate=estate, now=now)
+    estate = await record_change(
+        uow, saved, action=action, actor_kind=ActorKind.RESIDENT, actor_id=resident.id,
+        channel=channel, now=now,
+    )  # fmt: skip
     if saved.status is TicketStatus.RESOLVED:
         saved = await callbacks.on_resolved(uow, saved, estate=estate, now=now)
     return ActionResult(True, message, saved)

@@ -18,7 +18,7 @@ from workflows.messaging import Button
 from workflows.notify import push_to_resident, to_group
 from workflows.phrases import say
 from workflows.ports import UnitOfWork
-from workflows.tickets import Ticket, TicketKind
+from workflows.tickets import ActorKind, Ticket, TicketEvent, TicketKind
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,28 @@ class ActionResult:
     message: str  # shown to the presser as the button acknowledgement
     ticket: Ticket | None = None
     follow_up: str | None = None  # what the presser is asked for next (await_cause, await_reply)
+
+
+async def record_change(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    *,
+    action: str,
+    actor_kind: ActorKind,
+    actor_id: int | None,
+    channel: Platform | None,
+    now: datetime,
+) -> Estate:
+    """After a ticket moved: the trail line, and every card showing the new state."""
+    assert ticket.id is not None
+    await uow.tickets.append_event(
+        TicketEvent(ticket_id=ticket.id, at=now, action=action, actor_kind=actor_kind,
+                    actor_id=actor_id, channel=channel)
+    )  # fmt: skip
+    estate = await uow.directory.estate(ticket.estate_id)
+    assert estate is not None
+    await refresh_cards(uow, ticket, estate=estate, now=now)
+    return estate
 
 
 async def refresh_cards(uow: UnitOfWork, ticket: Ticket, *, estate: Estate, now: datetime) -> None:
