@@ -84,6 +84,14 @@ def parse_item(text: str) -> FeeItem:
     raise ValueError(f"item {text!r} is unknown; use one of {names}")
 
 
+def unit_cell(text: str) -> re.Match[str]:
+    """The building, entrance and room of a spreadsheet's unit cell (3-2-1502), or Bad."""
+    unit = UNIT.match(text)
+    if not unit:
+        raise Bad("unit", f"{text!r} is not a unit; write 3-2-1502")
+    return unit
+
+
 def parse_bills(data: bytes) -> tuple[list[BillLine], list[RowError], str]:
     """Parse a bills CSV; every problem is a RowError with its line, never an exception."""
     rows, encoding = read_rows(data, required=COLUMNS, optional=OPTIONAL)
@@ -92,9 +100,7 @@ def parse_bills(data: bytes) -> tuple[list[BillLine], list[RowError], str]:
     seen: dict[tuple[str, str, str, FeeItem, str], int] = {}
     for number, row in rows:
         try:
-            unit = UNIT.match(row["unit"])
-            if not unit:
-                raise Bad("unit", f"{row['unit']!r} is not a unit; write 3-2-1502")
+            unit = unit_cell(row["unit"])
             parsed = BillLine(
                 line=number,
                 building=unit["building"],

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from workflows.bill_import import UNIT, Bad, field_value, parse_date, parse_item, parse_period
+from workflows.bill_import import (
+    UNIT,
+    Bad,
+    field_value,
+    parse_date,
+    parse_item,
+    parse_period,
+    unit_cell,
+)
 from workflows.csv_import import ImportReport, RowError, read_rows, start_report
 from workflows.estate import Estate
 from workflows.fee_reminders import after_payment
@@ -44,9 +52,7 @@ def parse_payments(data: bytes) -> tuple[list[PaymentLine], list[RowError], str]
     seen: dict[tuple[str, str, str, FeeItem, str], int] = {}
     for number, row in rows:
         try:
-            unit = UNIT.match(row["unit"])
-            if not unit:
-                raise Bad("unit", f"{row['unit']!r} is not a unit; write 3-2-1502")
+            unit = unit_cell(row["unit"])
             amount = row.get("amount", "")
             parsed = PaymentLine(
                 line=number,
