@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.engine import ConversationCore
-from tests.bot.conftest import (
+from tests.bot.conftest import (  # noqa: F401  (clock, core, resident: fixtures)
     GRID_1_2,
     RESIDENT_TG,
     STEWARD_TG,
     SUPERVISOR_TG,
     SUPERVISORS,
+    TUESDAY_10AM,
     Person,
-    understand_fn,
+    clock,
+    core,
+    resident,
 )
-from workflows.clock import FixedClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOV_24_10AM = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai
+NOV_24_10AM = TUESDAY_10AM  # the harness clock's start: Tuesday 10:00 in Shanghai
 NEIGHBOUR_TG = "800000003"  # 周敏, 2-1-1101
 HEADER = "unit,item,period,amount,due_date,paid_at\n"
 
@@ -30,34 +32,18 @@ def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> d
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOV_24_10AM)
-
-
-@pytest.fixture
-def core(uow: object, clock: FixedClock, demo_estate: int) -> ConversationCore:
-    from intents.textlibs import segmenter
-
-    return ConversationCore(uow, clock, understand_fn(), segmenter().cut)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def resident(core: ConversationCore) -> Person:
-    return Person(core, RESIDENT_TG, RESIDENT_TG, name="张伟")
-
-
-@pytest.fixture
-def neighbour(core: ConversationCore) -> Person:
+def neighbour(core: ConversationCore) -> Person:  # noqa: F811 - the imported fixture
     return Person(core, NEIGHBOUR_TG, NEIGHBOUR_TG, name="周敏")
 
 
 @pytest.fixture
-def supervisor(core: ConversationCore) -> Person:
+def supervisor(core: ConversationCore) -> Person:  # noqa: F811 - the imported fixture
+    """The supervisor typing in the supervisors' group (where /arrears is allowed)."""
     return Person(core, SUPERVISOR_TG, SUPERVISORS, is_group=True, name="陈静")
 
 
 @pytest.fixture
-def steward_in_grid(core: ConversationCore) -> Person:
+def steward_in_grid(core: ConversationCore) -> Person:  # noqa: F811 - the imported fixture
     return Person(core, STEWARD_TG, GRID_1_2, is_group=True, name="王丽娟")
 
 
