@@ -16,6 +16,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from storage.sqlite_inline import inline_connector
+
 DEFAULT_URL = "sqlite+aiosqlite:///./guanjia.db"
 
 
@@ -60,7 +62,11 @@ def create_engine(raw_url: str = DEFAULT_URL, *, echo: bool = False) -> AsyncEng
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 10}
+        # One connection, used on the loop thread (see storage.sqlite_inline): units of work
+        # queue for it in the pool rather than in SQLite's busy handler.
+        kwargs["async_creator"] = inline_connector(database or ":memory:", busy_timeout=10)
+        if database and database != ":memory:":
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
