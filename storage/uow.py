@@ -1,17 +1,21 @@
-"""The unit of work: one session, one transaction, every repository on it.
+"""The unit of work: one connection, one transaction, every repository on it.
 
 Leaving the ``async with`` block without ``commit()`` rolls back, so a workflow that raises
 half-way leaves no half-written ticket behind.
+
+The connection is taken at the start and its transaction begun; the ORM session is created
+only when a repository first needs it, bound to that same connection. A chat message whose
+statements are all hand-written (:mod:`storage.rawsql`) therefore never pays for a session.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from storage.engine import session_factory
+from storage.rawsql import RawSql
 from storage.repositories.bills import SqlBillRepository
 from storage.repositories.conversations import SqlConversationStore
 from storage.repositories.directory import SqlEstateDirectory
@@ -24,30 +28,64 @@ from storage.repositories.tickets import SqlTicketRepository
 from storage.repositories.timers import SqlTimerRepository
 
 
+class LazySession:
+    """Stands in for the unit of work's session until a repository first touches it."""
+
+    __slots__ = ("_uow",)
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._uow.session, name)
+
+
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
         self._session: AsyncSession | None = None
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._conn
 
     @property
     def session(self) -> AsyncSession:
         if self._session is None:
-            raise RuntimeError("unit of work used outside 'async with'")
+            # "control_fully": the session's commit and rollback are the connection's own.
+            self._session = AsyncSession(
+                bind=self.connection,
+                expire_on_commit=False,
+                autoflush=False,
+                join_transaction_mode="control_fully",
+            )
         return self._session
 
+    async def _flush_pending(self) -> None:
+        """Hand-written statements must see what the ORM has added but not yet flushed."""
+        session = self._session
+        if session is not None and (session.new or session.dirty or session.deleted):
+            await session.flush()
+
     async def __aenter__(self) -> Self:
-        session = self._sessions()
-        self._session = session
-        self.directory = SqlEstateDirectory(session)
-        self.residents = SqlResidentRepository(session)
-        self.tickets = SqlTicketRepository(session)
-        self.timers = SqlTimerRepository(session)
-        self.outbox = SqlOutboxRepository(session)
-        self.inbound = SqlInboundLog(session)
-        self.bills = SqlBillRepository(session)
-        self.surveys = SqlSurveyRepository(session)
-        self.conversations = SqlConversationStore(session)
-        self.faq = SqlFaqRepository(session)
+        conn = await self._engine.connect()
+        await conn.begin()
+        self._conn = conn
+        self.raw = RawSql(conn, self._flush_pending)
+        lazy: Any = LazySession(self)
+        self.directory = SqlEstateDirectory(lazy, self.raw)
+        self.residents = SqlResidentRepository(lazy, self.raw)
+        self.tickets = SqlTicketRepository(lazy)
+        self.timers = SqlTimerRepository(lazy)
+        self.outbox = SqlOutboxRepository(lazy, self.raw)
+        self.inbound = SqlInboundLog(lazy, self.raw)
+        self.bills = SqlBillRepository(lazy)
+        self.surveys = SqlSurveyRepository(lazy)
+        self.conversations = SqlConversationStore(lazy, self.raw)
+        self.faq = SqlFaqRepository(lazy)
         return self
 
     async def __aexit__(
@@ -56,18 +94,32 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        conn = self.connection
         try:
-            await session.rollback()  # no-op after commit(); undoes everything otherwise
+            if self._session is not None:
+                await self._session.close()  # rolls back unless committed
+            if conn.in_transaction():
+                await conn.rollback()
         finally:
-            await session.close()
             self._session = None
+            self._conn = None
+            await conn.close()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        conn = self.connection
+        if self._session is not None and self._session.in_transaction():
+            await self._session.commit()
+        if conn.in_transaction():
+            await conn.commit()
+        await conn.begin()  # later statements of this unit of work get a transaction too
 
     async def rollback(self) -> None:
-        await self.session.rollback()
+        conn = self.connection
+        if self._session is not None and self._session.in_transaction():
+            await self._session.rollback()
+        if conn.in_transaction():
+            await conn.rollback()
+        await conn.begin()
 
 
 class SqlUnitOfWorkFactory:
@@ -75,7 +127,6 @@ class SqlUnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._sessions = session_factory(engine)
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self.engine)

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.adapters.telegram import TelegramDriver
+from webhooks.receipts import ReceiptLog
 from workflows.clock import Clock
 from workflows.estate import Platform
 from workflows.messaging import InboundUpdate
@@ -73,6 +74,7 @@ class TelegramGateway:
         # Bounded work in flight: a burst queues here instead of exhausting the connection
         # pool (which would also starve the recording of new updates and time out Telegram).
         self._slots = asyncio.Semaphore(max_in_flight)
+        self._receipts = ReceiptLog(uow)
 
     def check_secret(self, header: str | None) -> None:
         if header is None or not hmac.compare_digest(header.encode(), self._secret):
@@ -100,9 +102,7 @@ class TelegramGateway:
             payload=update,
             received_at=self._clock.now(),
         )
-        async with self._uow() as uow:
-            fresh = await uow.inbound.record(record)
-            await uow.commit()
+        fresh = await self._receipts.record(record)
         if fresh:
             self.schedule(update)
         return fresh

@@ -158,6 +158,10 @@ class InboundLog(Protocol):
         """True if the update is new; False if it was seen before (a replay)."""
         ...
 
+    async def record_many(self, updates: Sequence[InboundUpdate]) -> set[tuple[str, str]]:
+        """Record several in one statement; the (channel, update_id) pairs that were new."""
+        ...
+
     async def mark_processed(self, channel: Platform, update_id: str, *, at: datetime) -> None: ...
     async def start_processing(
         self, channel: Platform, update_id: str, *, at: datetime

@@ -4,73 +4,59 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for, table_of
-from storage.schema import ConversationRow
+from storage.rawsql import RawSql
 from workflows.conversation import Conversation
 from workflows.estate import Platform
 from workflows.ports import ConcurrentUpdate
 
+_LOAD = (
+    "SELECT state, data, updated_at, version FROM conversations "
+    "WHERE channel = ? AND chat_id = ? AND user_id = ?"
+)
+_INSERT = (
+    "INSERT INTO conversations (channel, chat_id, user_id, state, data, updated_at, version) "
+    "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (channel, chat_id, user_id) DO NOTHING "
+    "RETURNING version"
+)
+_UPDATE = (
+    "UPDATE conversations SET state = ?, data = ?, updated_at = ?, version = version + 1 "
+    "WHERE channel = ? AND chat_id = ? AND user_id = ? AND version = ? RETURNING version"
+)
+
 
 class SqlConversationStore:
-    def __init__(self, session: AsyncSession) -> None:
+    """Hand-written SQL: every message loads its dialogue state and most save it."""
+
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def load(self, channel: Platform, chat_id: str, user_id: str) -> Conversation:
-        row = await self._session.scalar(
-            select(ConversationRow)
-            .where(
-                ConversationRow.channel == channel.value,
-                ConversationRow.chat_id == chat_id,
-                ConversationRow.user_id == user_id,
-            )
-            .execution_options(populate_existing=True)
-        )
+        row = await self._raw.one(_LOAD, [channel.value, chat_id, user_id])
         if row is None:
             return Conversation(channel=channel, chat_id=chat_id, user_id=user_id)
+        state, data, updated_at, version = row
         return Conversation(
             channel=channel,
             chat_id=chat_id,
             user_id=user_id,
-            state=row.state,
-            data=dict(row.data),
-            updated_at=row.updated_at,
-            version=row.version,
+            state=state,
+            data=dict(self._raw.read_js(data) or {}),
+            updated_at=self._raw.read_dt(updated_at),
+            version=version,
         )
 
     async def save(self, conversation: Conversation, *, at: datetime) -> Conversation:
-        values = {"state": conversation.state, "data": dict(conversation.data), "updated_at": at}
+        raw = self._raw
+        key = [conversation.channel.value, conversation.chat_id, conversation.user_id]
+        values = [conversation.state, raw.js(dict(conversation.data)), raw.dt(at)]
         if conversation.version == 0:
-            table = table_of(ConversationRow)
-            stmt = (
-                insert_for(self._session, table)
-                .values(
-                    channel=conversation.channel.value,
-                    chat_id=conversation.chat_id,
-                    user_id=conversation.user_id,
-                    version=1,
-                    **values,
-                )
-                .on_conflict_do_nothing(index_elements=["channel", "chat_id", "user_id"])
-                .returning(table.c.version)
-            )
+            row = await raw.one(_INSERT, [*key, *values])
         else:
-            stmt = (
-                update(ConversationRow)
-                .where(
-                    ConversationRow.channel == conversation.channel.value,
-                    ConversationRow.chat_id == conversation.chat_id,
-                    ConversationRow.user_id == conversation.user_id,
-                    ConversationRow.version == conversation.version,
-                )
-                .values(version=conversation.version + 1, **values)
-                .returning(ConversationRow.version)
-                .execution_options(synchronize_session=False)
-            )
-        version = (await self._session.execute(stmt)).scalar_one_or_none()
-        if version is None:
+            row = await raw.one(_UPDATE, [*values, *key, conversation.version])
+        if row is None:
             raise ConcurrentUpdate("the conversation changed in another process")
         return Conversation(
             channel=conversation.channel,
@@ -79,5 +65,5 @@ class SqlConversationStore:
             state=conversation.state,
             data=dict(conversation.data),
             updated_at=at,
-            version=version,
+            version=int(row[0]),
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.rawsql import RawSql
 from storage.schema import (
     BuildingRow,
     EntranceRow,
@@ -103,9 +104,17 @@ def unit_query() -> Select[UnitRow, str, str]:
     )
 
 
+_STAFF_BY_IDENTITY = (
+    "SELECT s.id, s.estate_id, s.code, s.name, s.role, s.phone, s.off_days, s.on_duty_fallback "
+    "FROM staff s JOIN staff_identities i ON i.staff_id = s.id "
+    "WHERE i.platform = ? AND i.external_id = ?"
+)
+
+
 class SqlEstateDirectory:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def estate_by_code(self, code: str) -> Estate | None:
         row = await self._session.scalar(select(EstateRow).where(EstateRow.code == code))
@@ -158,16 +167,21 @@ class SqlEstateDirectory:
         return to_staff(row) if row else None
 
     async def staff_by_identity(self, platform: Platform, external_id: str) -> Staff | None:
-        stmt = (
-            select(StaffRow)
-            .join(StaffIdentityRow, StaffIdentityRow.staff_id == StaffRow.id)
-            .where(
-                StaffIdentityRow.platform == platform.value,
-                StaffIdentityRow.external_id == external_id,
-            )
+        """Asked on every button press and group message: written by hand (storage.rawsql)."""
+        row = await self._raw.one(_STAFF_BY_IDENTITY, [platform.value, external_id])
+        if row is None:
+            return None
+        sid, estate_id, code, name, role, phone, off_days, fallback = row
+        return Staff(
+            id=sid,
+            estate_id=estate_id,
+            code=code,
+            name=name,
+            role=StaffRole(role),
+            phone=phone,
+            off_days=tuple(int(day) for day in self._raw.read_js(off_days) or ()),
+            on_duty_fallback=bool(fallback),
         )
-        row = await self._session.scalar(stmt)
-        return to_staff(row) if row else None
 
     async def staff_with_role(self, estate_id: int, role: StaffRole) -> Sequence[Staff]:
         stmt = (

@@ -5,42 +5,51 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for, table_of
+from storage.rawsql import RawSql
 from storage.schema import InboundUpdateRow
 from workflows.estate import Platform
 from workflows.messaging import InboundUpdate
 
 
 class SqlInboundLog:
-    def __init__(self, session: AsyncSession) -> None:
+    """The receipt log. Recording and marking are hand-written: every update runs them."""
+
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def record(self, update_: InboundUpdate) -> bool:
-        table = table_of(InboundUpdateRow)
-        stmt = (
-            insert_for(self._session, table)
-            .values(
-                channel=update_.channel.value,
-                update_id=update_.update_id,
-                payload=dict(update_.payload),
-                received_at=update_.received_at,
-            )
-            .on_conflict_do_nothing(index_elements=["channel", "update_id"])
-            .returning(table.c.id)
+        return bool(await self.record_many([update_]))
+
+    async def record_many(self, updates: Sequence[InboundUpdate]) -> set[tuple[str, str]]:
+        """Record a batch in one statement; the (channel, update_id) pairs that were new."""
+        if not updates:
+            return set()
+        raw = self._raw
+        rows = ", ".join(["(?, ?, ?, ?)"] * len(updates))
+        params: list[object] = []
+        for item in updates:
+            params += [
+                item.channel.value,
+                item.update_id,
+                raw.js(dict(item.payload)),
+                raw.dt(item.received_at),
+            ]
+        fresh = await raw.all(
+            "INSERT INTO inbound_updates (channel, update_id, payload, received_at) "
+            f"VALUES {rows} ON CONFLICT (channel, update_id) DO NOTHING "
+            "RETURNING channel, update_id",
+            params,
         )
-        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+        return {(str(channel), str(update_id)) for channel, update_id in fresh}
 
     async def mark_processed(self, channel: Platform, update_id: str, *, at: datetime) -> None:
-        await self._session.execute(
-            update(InboundUpdateRow)
-            .where(
-                InboundUpdateRow.channel == channel.value,
-                InboundUpdateRow.update_id == update_id,
-            )
-            .values(processed_at=at)
+        await self._raw.run(
+            "UPDATE inbound_updates SET processed_at = ? WHERE channel = ? AND update_id = ?",
+            [self._raw.dt(at), channel.value, update_id],
         )
 
     async def start_processing(self, channel: Platform, update_id: str, *, at: datetime) -> bool:
@@ -49,31 +58,23 @@ class SqlInboundLog:
         One statement on the hot path: the mark commits with the work, or rolls back with it.
         Updates never recorded (tests, direct calls) count as not processed yet.
         """
-        claimed = await self._session.execute(
-            update(InboundUpdateRow)
-            .where(
-                InboundUpdateRow.channel == channel.value,
-                InboundUpdateRow.update_id == update_id,
-                InboundUpdateRow.processed_at.is_(None),
-            )
-            .values(processed_at=at)
-            .returning(InboundUpdateRow.id)
+        claimed = await self._raw.one(
+            "UPDATE inbound_updates SET processed_at = ? "
+            "WHERE channel = ? AND update_id = ? AND processed_at IS NULL RETURNING id",
+            [self._raw.dt(at), channel.value, update_id],
         )
-        if claimed.scalar_one_or_none() is not None:
+        if claimed is not None:
             return True
         return not await self.is_processed(channel, update_id)
 
     async def is_processed(self, channel: Platform, update_id: str) -> bool:
         """Locks the row (PostgreSQL) so two processors of one update run one after the other."""
-        stmt = (
-            select(InboundUpdateRow.processed_at)
-            .where(
-                InboundUpdateRow.channel == channel.value,
-                InboundUpdateRow.update_id == update_id,
-            )
-            .with_for_update()
+        lock = "" if self._raw.sqlite else " FOR UPDATE"
+        row = await self._raw.one(
+            "SELECT processed_at FROM inbound_updates WHERE channel = ? AND update_id = ?" + lock,
+            [channel.value, update_id],
         )
-        return (await self._session.execute(stmt)).scalar_one_or_none() is not None
+        return row is not None and row[0] is not None
 
     async def unprocessed(
         self, *, limit: int, received_before: datetime | None = None

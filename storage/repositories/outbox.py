@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import claim, insert_for, table_of
+from storage.dialect import claim, table_of
+from storage.rawsql import RawSql
 from storage.schema import OutboxRow
 from workflows.estate import Platform
 from workflows.messaging import Button, OutboxMessage, OutboxState, RecipientKind
@@ -49,41 +51,60 @@ def to_message(row: Mapping[str, Any] | OutboxRow) -> OutboxMessage:
     )
 
 
+_ENQUEUE = (
+    "INSERT INTO outbox (channel, chat_id, thread_id, text, buttons, photo, edit_message_id, "
+    "edit_of, menu, request_contact, remove_menu, language, recipient_kind, recipient_id, "
+    "ticket_id, urgent, dedupe_key, state, attempts, not_before, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
+
+
 class SqlOutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def enqueue(self, message: OutboxMessage) -> OutboxMessage:
-        table = table_of(OutboxRow)
-        stmt = insert_for(self._session, table).values(
-            channel=message.channel.value,
-            chat_id=message.chat_id,
-            thread_id=message.thread_id,
-            text=message.text,
-            buttons=[[{"text": b.text, "data": b.data} for b in line] for line in message.buttons],
-            photo=message.photo,
-            edit_message_id=message.edit_message_id,
-            edit_of=message.edit_of,
-            menu=list(message.menu),
-            request_contact=message.request_contact,
-            remove_menu=message.remove_menu,
-            language=message.language,
-            recipient_kind=message.recipient_kind.value,
-            recipient_id=message.recipient_id,
-            ticket_id=message.ticket_id,
-            urgent=message.urgent,
-            dedupe_key=message.dedupe_key,
-            state=OutboxState.PENDING.value,
-            attempts=0,
-            not_before=message.not_before,
-            created_at=message.created_at,
+        """Every reply is one of these: written by hand (storage.rawsql). A dedupe key seen
+        before returns the message already queued, so a replayed turn queues nothing new."""
+        raw = self._raw
+        buttons = [[{"text": b.text, "data": b.data} for b in line] for line in message.buttons]
+        inserted = await raw.one(
+            _ENQUEUE,
+            [
+                message.channel.value,
+                message.chat_id,
+                message.thread_id,
+                message.text,
+                raw.js(buttons),
+                message.photo,
+                message.edit_message_id,
+                message.edit_of,
+                raw.js(list(message.menu)),
+                message.request_contact,
+                message.remove_menu,
+                message.language,
+                message.recipient_kind.value,
+                message.recipient_id,
+                message.ticket_id,
+                message.urgent,
+                message.dedupe_key,
+                OutboxState.PENDING.value,
+                raw.dt(message.not_before),
+                raw.dt(message.created_at),
+            ],
         )
-        inserted = await self._session.execute(
-            stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(*table.c)
-        )
-        fresh = inserted.mappings().first()
-        if fresh is not None:
-            return to_message(dict(fresh))
+        if inserted is not None:
+            return replace(
+                message,
+                id=int(inserted[0]),
+                state=OutboxState.PENDING,
+                attempts=0,
+                last_error=None,
+                sent_message_id=None,
+                sent_at=None,
+            )
         existing = await self.by_dedupe_key(message.dedupe_key)
         assert existing is not None
         return existing

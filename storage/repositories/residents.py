@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for, table_of
+from storage.rawsql import RawSql
 from storage.schema import ResidentIdentityRow, ResidentRow, ResidentUnitRow
 from workflows.estate import Platform, Resident, ResidentRole, ResidentUnit
 
@@ -27,9 +28,18 @@ def to_resident(row: ResidentRow) -> Resident:
     )
 
 
+_BY_IDENTITY = (
+    "SELECT r.id, r.estate_id, r.name, r.phone, r.consent_at, r.household_size, r.notes, "
+    "r.unreachable_at, r.language FROM residents r "
+    "JOIN resident_identities i ON i.resident_id = r.id "
+    "WHERE i.platform = ? AND i.external_id = ?"
+)
+
+
 class SqlResidentRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def get(self, resident_id: int) -> Resident | None:
         row = await self._session.get(ResidentRow, resident_id)
@@ -42,16 +52,22 @@ class SqlResidentRepository:
         return [to_resident(row) for row in await self._session.scalars(stmt)]
 
     async def by_identity(self, platform: Platform, external_id: str) -> Resident | None:
-        stmt = (
-            select(ResidentRow)
-            .join(ResidentIdentityRow, ResidentIdentityRow.resident_id == ResidentRow.id)
-            .where(
-                ResidentIdentityRow.platform == platform.value,
-                ResidentIdentityRow.external_id == external_id,
-            )
+        """Who is speaking: asked on every message, so written by hand (storage.rawsql)."""
+        row = await self._raw.one(_BY_IDENTITY, [platform.value, external_id])
+        if row is None:
+            return None
+        rid, estate_id, name, phone, consent_at, household, notes, unreachable_at, lang = row
+        return Resident(
+            id=rid,
+            estate_id=estate_id,
+            name=name,
+            phone=phone,
+            consent_at=self._raw.read_dt(consent_at),
+            household_size=household,
+            notes=notes,
+            unreachable_at=self._raw.read_dt(unreachable_at),
+            language=lang,
         )
-        row = await self._session.scalar(stmt)
-        return to_resident(row) if row else None
 
     async def units_of(self, resident_id: int) -> Sequence[ResidentUnit]:
         stmt = (
