@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -55,6 +56,48 @@ MESSAGES = [
     "请问小区附近有地铁吗",
     "我还欠多少物业费",
 ]
+
+
+class RawHttp:
+    """A minimal HTTP/1.1 keep-alive client: httpx costs more CPU per request than the server
+    spends on an update, so with it the benchmark would measure its own client."""
+
+    def __init__(self, port: int, path: str, headers: dict[str, str], connections: int) -> None:
+        self._port = port
+        head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        head += "".join(f"{key}: {value}\r\n" for key, value in headers.items())
+        self._head = head
+        self._pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            asyncio.Queue()
+        )
+        self._connections = connections
+
+    async def open(self) -> None:
+        for _ in range(self._connections):
+            self._pool.put_nowait(await asyncio.open_connection("127.0.0.1", self._port))
+
+    async def close(self) -> None:
+        while not self._pool.empty():
+            _, writer = self._pool.get_nowait()
+            writer.close()
+
+    async def post(self, body: bytes) -> int:
+        reader, writer = await self._pool.get()
+        try:
+            writer.write(f"{self._head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+        except BaseException:
+            writer.close()
+            self._pool.put_nowait(await asyncio.open_connection("127.0.0.1", self._port))
+            raise
+        self._pool.put_nowait((reader, writer))
+        return status
 
 
 def free_port() -> int:
@@ -92,10 +135,7 @@ def update(update_id: int) -> dict[str, object]:
     return tg.text_message(update_id, user, user, random.choice(MESSAGES))
 
 
-async def post_at_rate(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], start_id: int, rate: float,
-    seconds: float,
-) -> int:  # fmt: skip
+async def post_at_rate(client: RawHttp, start_id: int, rate: float, seconds: float) -> int:
     total = int(rate * seconds)
     began = time.perf_counter()
     tasks = []
@@ -103,28 +143,23 @@ async def post_at_rate(
         delay = began + n / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        body = json.dumps(update(start_id + n))
-        tasks.append(asyncio.create_task(client.post(url, content=body, headers=headers)))
-    responses = await asyncio.gather(*tasks)
-    bad = [r.status_code for r in responses if r.status_code != 200]
+        body = json.dumps(update(start_id + n)).encode()
+        tasks.append(asyncio.create_task(client.post(body)))
+    statuses = await asyncio.gather(*tasks)
+    bad = [status for status in statuses if status != 200]
     if bad:
         raise SystemExit(f"non-200 answers during the fixed-rate run: {bad[:5]}")
     return total
 
 
-async def post_burst(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], start_id: int, count: int,
-    concurrency: int = 64,
-) -> None:  # fmt: skip
+async def post_burst(client: RawHttp, start_id: int, count: int, concurrency: int = 64) -> None:
     queue = iter(range(start_id, start_id + count))
 
     async def worker() -> None:
         for update_id in queue:
-            response = await client.post(
-                url, content=json.dumps(update(update_id)), headers=headers
-            )
-            if response.status_code != 200:
-                raise SystemExit(f"burst answer {response.status_code}")
+            status = await client.post(json.dumps(update(update_id)).encode())
+            if status != 200:
+                raise SystemExit(f"burst answer {status}")
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
 
@@ -227,35 +262,38 @@ async def run_driver(
         [sys.executable, "-m", "webhooks.cli", "serve"], env=env, cwd=ROOT,
         stdout=log_file, stderr=log_file,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/webhooks/telegram"
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
     try:
-        async with httpx.AsyncClient(
-            timeout=30,
-            # expire before uvicorn's 5 s keep-alive, or a reused connection can be closed under us
-            limits=httpx.Limits(
-                max_connections=128, max_keepalive_connections=128, keepalive_expiry=2.0
-            ),
-        ) as client:
+        async with httpx.AsyncClient(timeout=30) as probe:
             for _ in range(200):
                 try:
-                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    if (await probe.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
             else:
                 raise SystemExit(f"server did not start; see {log_path}")
-            await post_burst(client, url, headers, 1, 200)  # warm-up
-            await wait_processed(db_url, 1, 200)
-            first = 1000
-            count = await post_at_rate(client, url, headers, first, args.rate, args.seconds)
-            await wait_processed(db_url, first, first + count - 1)
-            lat = await latencies(db_url, first, first + count - 1)
-            burst_first = 100_000
-            began = time.perf_counter()
-            await post_burst(client, url, headers, burst_first, args.burst)
-            await wait_processed(db_url, burst_first, burst_first + args.burst - 1)
-            throughput = args.burst / (time.perf_counter() - began)
+
+        async def phase(post: Callable[[RawHttp], Awaitable[object]]) -> None:
+            # fresh connections per phase: uvicorn closes keep-alive connections idle for 5 s
+            client = RawHttp(port, "/webhooks/telegram", headers, connections=64)
+            await client.open()
+            try:
+                await post(client)
+            finally:
+                await client.close()
+
+        await phase(lambda client: post_burst(client, 1, 200))  # warm-up
+        await wait_processed(db_url, 1, 200)
+        first, count = 1000, int(args.rate * args.seconds)
+        await phase(lambda client: post_at_rate(client, first, args.rate, args.seconds))
+        await wait_processed(db_url, first, first + count - 1)
+        lat = await latencies(db_url, first, first + count - 1)
+        burst_first = 100_000
+        began = time.perf_counter()
+        await phase(lambda client: post_burst(client, burst_first, args.burst))
+        await wait_processed(db_url, burst_first, burst_first + args.burst - 1)
+        throughput = args.burst / (time.perf_counter() - began)
         rss, peak = memory_of(server.pid)
     finally:
         server.terminate()

@@ -62,12 +62,13 @@ def create_engine(raw_url: str = DEFAULT_URL, *, echo: bool = False) -> AsyncEng
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        # Used on the loop thread (see storage.sqlite_inline). A unit of work never yields to
-        # the loop between its statements, so one connection serves them all in turn; the
-        # overflow is for the rare unit of work opened inside another (read-only in practice).
+        # Used on the loop thread (see storage.sqlite_inline): exactly one connection, so a
+        # unit of work that yields mid-transaction makes the others wait in the pool (async)
+        # rather than in SQLite's busy handler (which would block the loop). The price: a unit
+        # of work must not open another inside itself — it would wait for its own connection.
         kwargs["async_creator"] = inline_connector(database or ":memory:", busy_timeout=10)
         if database and database != ":memory:":
-            kwargs.update(pool_size=1, max_overflow=3, pool_timeout=30)
+            kwargs.update(pool_size=1, max_overflow=0, pool_timeout=30)
     else:
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}

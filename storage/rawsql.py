@@ -16,6 +16,7 @@ rows written either way read the same either way — a contract test holds both 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -100,7 +101,7 @@ class RawSql:
     def _pg(self, sql: str) -> str:
         translated = _PG_SQL.get(sql)
         if translated is None:
-            counter = iter(range(1, 1_000))
+            counter = itertools.count(1)
             translated = _QMARK.sub(lambda _match: f"${next(counter)}", sql)
             _PG_SQL[sql] = translated
         return translated

@@ -6,12 +6,11 @@ self-pipe wake-up and a trip through the event loop — measured here at 0.45 ms
 SQLite statement is shorter than the hop, so this module hands SQLAlchemy an object that looks
 like an aiosqlite connection but runs each call at once, on the calling thread.
 
-Blocking the loop is safe only while no other connection of this process holds SQLite's write
-lock, or a busy wait would stall the very coroutine that holds it. That holds because a unit
-of work never yields to the loop between its statements (each call here finishes at once), so
-units of work run one after another on the engine's single pooled connection (see
-:mod:`storage.engine`). Several processes on one SQLite file still work (the busy timeout
-applies), but scale-out is PostgreSQL's job.
+Blocking the loop is safe only while no other connection of this process can hold SQLite's
+write lock, or a busy wait would stall the very coroutine that holds it. The engine therefore
+keeps exactly one SQLite connection per process (see :mod:`storage.engine`): units of work
+queue for it asynchronously in the pool instead of inside SQLite. Several processes on one
+SQLite file still work (the busy timeout applies), but scale-out is PostgreSQL's job.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class SqlUnitOfWork:
         self.directory = SqlEstateDirectory(lazy, self.raw)
         self.residents = SqlResidentRepository(lazy, self.raw)
         self.tickets = SqlTicketRepository(lazy)
-        self.timers = SqlTimerRepository(lazy)
+        self.timers = SqlTimerRepository(lazy, self.raw)
         self.outbox = SqlOutboxRepository(lazy, self.raw)
         self.inbound = SqlInboundLog(lazy, self.raw)
         self.bills = SqlBillRepository(lazy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,6 +105,11 @@ def unit_query() -> Select[UnitRow, str, str]:
     )
 
 
+_UNIT = (
+    "SELECT u.id, u.building_id, u.entrance_id, b.code, e.code, u.room, u.floor, u.area_m2 "
+    "FROM units u JOIN entrances e ON e.id = u.entrance_id "
+    "JOIN buildings b ON b.id = u.building_id WHERE u.id = ?"
+)
 _STAFF_BY_IDENTITY = (
     "SELECT s.id, s.estate_id, s.code, s.name, s.role, s.phone, s.off_days, s.on_duty_fallback "
     "FROM staff s JOIN staff_identities i ON i.staff_id = s.id "
@@ -138,12 +144,21 @@ class SqlEstateDirectory:
         return to_building(row) if row else None
 
     async def unit(self, unit_id: int) -> Unit | None:
-        stmt = unit_query().where(UnitRow.id == unit_id)
-        found = (await self._session.execute(stmt)).first()
-        if found is None:
+        """Asked whenever a resident's units are listed: written by hand (storage.rawsql)."""
+        row = await self._raw.one(_UNIT, [unit_id])
+        if row is None:
             return None
-        row, entrance_code, building_code = found
-        return to_unit(row, entrance_code, building_code)
+        uid, building_id, entrance_id, building_code, entrance_code, room, floor, area = row
+        return Unit(
+            id=uid,
+            building_id=building_id,
+            entrance_id=entrance_id,
+            building_code=building_code,
+            entrance_code=entrance_code,
+            room=room,
+            floor=floor,
+            area_m2=None if area is None else Decimal(str(area)).quantize(Decimal("0.01")),
+        )
 
     async def find_unit(
         self, *, estate_id: int, building: str, entrance: str | None, room: str

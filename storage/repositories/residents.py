@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for, table_of
 from storage.rawsql import RawSql
-from storage.schema import ResidentIdentityRow, ResidentRow, ResidentUnitRow
+from storage.schema import ResidentIdentityRow, ResidentRow
 from workflows.estate import Platform, Resident, ResidentRole, ResidentUnit
 
 
@@ -70,16 +70,14 @@ class SqlResidentRepository:
         )
 
     async def units_of(self, resident_id: int) -> Sequence[ResidentUnit]:
-        stmt = (
-            select(ResidentUnitRow)
-            .where(ResidentUnitRow.resident_id == resident_id)
-            .order_by(ResidentUnitRow.unit_id)
+        rows = await self._raw.all(
+            "SELECT resident_id, unit_id, role FROM resident_units WHERE resident_id = ? "
+            "ORDER BY unit_id",
+            [resident_id],
         )
         return [
-            ResidentUnit(
-                resident_id=row.resident_id, unit_id=row.unit_id, role=ResidentRole(row.role)
-            )
-            for row in await self._session.scalars(stmt)
+            ResidentUnit(resident_id=rid, unit_id=uid, role=ResidentRole(role))
+            for rid, uid, role in rows
         ]
 
     async def bind_identity(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import claim, insert_for, table_of
+from storage.dialect import claim, table_of
+from storage.rawsql import RawSql
 from storage.schema import TimerRow
 from workflows.messaging import Timer, TimerState
 
@@ -30,23 +32,35 @@ def to_timer(row: Mapping[str, Any] | TimerRow) -> Timer:
     )
 
 
+_SCHEDULE = (
+    "INSERT INTO timers (kind, due_at, dedupe_key, subject_type, subject_id, payload, state, "
+    "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
+
+
 class SqlTimerRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def schedule(self, timer: Timer) -> Timer:
-        table = table_of(TimerRow)
-        stmt = insert_for(self._session, table).values(
-            kind=timer.kind,
-            due_at=timer.due_at,
-            dedupe_key=timer.dedupe_key,
-            subject_type=timer.subject_type,
-            subject_id=timer.subject_id,
-            payload=dict(timer.payload),
-            state=timer.state.value,
-            attempts=0,
+        """Every ticket schedules several: written by hand (storage.rawsql). A dedupe key
+        seen before returns the timer already scheduled."""
+        raw = self._raw
+        inserted = await raw.one(
+            _SCHEDULE,
+            [
+                timer.kind,
+                raw.dt(timer.due_at),
+                timer.dedupe_key,
+                timer.subject_type,
+                timer.subject_id,
+                raw.js(dict(timer.payload)),
+                timer.state.value,
+            ],
         )
-        await self._session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        if inserted is not None:
+            return replace(timer, id=int(inserted[0]), attempts=0, last_error=None)
         row = await self._session.scalar(
             select(TimerRow)
             .where(TimerRow.dedupe_key == timer.dedupe_key)

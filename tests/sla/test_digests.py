@@ -23,9 +23,10 @@ GRID_5_6 = "-1001000000103"
 
 
 async def claim(uow, ticket_id, now):
+    steward = await staff(uow, "700000001")
     async with uow() as tx:
         result = await staff_action(
-            tx, ticket_id=ticket_id, action="claim", staff=await staff(uow, "700000001"),
+            tx, ticket_id=ticket_id, action="claim", staff=steward,
             channel=Platform.TELEGRAM, now=now,
         )  # fmt: skip
         assert result.ok

@@ -26,9 +26,10 @@ def steps(events):
 
 
 async def ack(uow, ticket_id, letter, who, now):
+    actor = await staff(uow, who)
     async with uow() as tx:
         result = await acknowledge(
-            tx, ticket_id=ticket_id, milestone=letter, staff=await staff(uow, who),
+            tx, ticket_id=ticket_id, milestone=letter, staff=actor,
             channel=Platform.TELEGRAM, now=now,
         )  # fmt: skip
         await tx.commit()

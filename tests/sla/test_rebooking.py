@@ -24,9 +24,10 @@ from workflows.tickets import TicketLevel, TicketStatus
 
 async def claimed_repair(uow, demo_estate):
     filed = await file(uow, demo_estate, wanted=at(24, 14), now=at(24, 10))
+    actor = await staff(uow, "700000001")
     async with uow() as tx:
         result = await staff_action(
-            tx, ticket_id=filed.ticket.id, action="claim", staff=await staff(uow, "700000001"),
+            tx, ticket_id=filed.ticket.id, action="claim", staff=actor,
             channel=Platform.TELEGRAM, now=at(24, 10, 5),
         )  # fmt: skip
         await tx.commit()
@@ -36,9 +37,10 @@ async def claimed_repair(uow, demo_estate):
 async def test_nobody_home_pauses_and_rebooking_starts_fresh_deadlines(uow, demo_estate):
     ticket = await claimed_repair(uow, demo_estate)
     assert card_buttons(ticket)[1][0].data == f"t:{ticket.id}:away"
+    actor = await staff(uow, "700000001")
     async with uow() as tx:
         paused = await nobody_home(
-            tx, ticket_id=ticket.id, staff=await staff(uow, "700000001"),
+            tx, ticket_id=ticket.id, staff=actor,
             channel=Platform.TELEGRAM, now=at(24, 14, 5),
         )  # fmt: skip
         await tx.commit()
@@ -83,9 +85,10 @@ async def test_nobody_home_pauses_and_rebooking_starts_fresh_deadlines(uow, demo
 
 async def test_only_the_reporter_can_rebook(uow, demo_estate):
     ticket = await claimed_repair(uow, demo_estate)
+    actor = await staff(uow, "700000001")
     async with uow() as tx:
         await nobody_home(
-            tx, ticket_id=ticket.id, staff=await staff(uow, "700000001"),
+            tx, ticket_id=ticket.id, staff=actor,
             channel=Platform.TELEGRAM, now=at(24, 14, 5),
         )  # fmt: skip
         await tx.commit()
@@ -99,9 +102,10 @@ async def test_only_the_reporter_can_rebook(uow, demo_estate):
 
 async def test_a_steward_of_another_grid_cannot_mark_nobody_home(uow, demo_estate):
     ticket = await claimed_repair(uow, demo_estate)
+    actor = await staff(uow, "700000003")
     async with uow() as tx:
         refused = await nobody_home(
-            tx, ticket_id=ticket.id, staff=await staff(uow, "700000003"),
+            tx, ticket_id=ticket.id, staff=actor,
             channel=Platform.TELEGRAM, now=at(24, 14, 5),
         )  # fmt: skip
     assert not refused.ok

@@ -18,9 +18,10 @@ async def test_a_burst_pipe_reported_in_chat_escalates_until_acknowledged(reside
     await sweep(uow, at(24, 10, 30))
     alert = next(r for r in await rows_to(uow, SUPERVISORS) if "升级" in r.text)
     letter = alert.buttons[0][0]["data"].split(":")[2]
+    actor = await staff(uow, "700000011")
     async with uow() as tx:
         result = await acknowledge(
-            tx, ticket_id=ticket.id, milestone=letter, staff=await staff(uow, "700000011"),
+            tx, ticket_id=ticket.id, milestone=letter, staff=actor,
             channel=Platform.TELEGRAM, now=at(24, 10, 31),
         )  # fmt: skip
         await tx.commit()
