@@ -34,6 +34,7 @@ from workflows.tickets import (
 
 #: Kinds whose card also goes to the supervisors' group at once.
 SUPERVISOR_ALERTS = frozenset({TicketKind.EMERGENCY})
+GATE_KINDS = frozenset({TicketKind.VISITOR, TicketKind.RELEASE})  # the front desk runs the gate
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ async def groups_for(uow: UnitOfWork, report: Report, building_id: int | None) -
         groups += await uow.directory.groups_with_purpose(
             estate_id, GroupPurpose.SUPERVISORS, platform
         )
-    if not groups:
+    if not groups or report.kind in GATE_KINDS:
         groups += await uow.directory.groups_with_purpose(
             estate_id, GroupPurpose.FRONT_DESK, platform
         )

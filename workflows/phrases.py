@@ -127,6 +127,13 @@ PHRASES: dict[str, tuple[str, str]] = {
         "已为您登记，单号 <b>{number}</b>，管家会尽快与您联系。",
         "Noted, ticket <b>{number}</b>. Your steward will contact you soon.",
     ),
+    "visitor_pass": (
+        "访客登记成功，临时通行证号 <b>{number}</b>，有效期 {start} 至 {until}（{days} 天）。"
+        "请把通行证号告诉您的访客，进门时向门岗出示即可；门岗已收到登记信息。",
+        "Your visitor is registered. Temporary pass <b>{number}</b>, valid {start} to {until} "
+        "({days} days). Please give your visitor the pass number to show at the gate; the gate has "
+        "the details.",
+    ),
     "praise_thanks": (
         "非常感谢您的肯定！我们会把您的表扬转达给相关同事。",
         "Thank you very much! We will pass your kind words on to the team.",

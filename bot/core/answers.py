@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.core import fees_chat
 from bot.core.inbound import Outcome
 from bot.core.turn import Turn
 from intents.model import Classification, Intent
+from workflows.estate import Unit
 from workflows.intake import Report, file_ticket
 from workflows.tickets import TicketKind
+from workflows.visitors import register_visitor
 
 if TYPE_CHECKING:
     from bot.core.engine import ConversationCore
@@ -68,20 +71,56 @@ async def respond(
             number = await record(turn, TicketKind.ENQUIRY, body)
             await turn.answer(turn.t("deep_question", number=number), menu=turn.menu())
             return Outcome()
+    if intent is Intent.VISITOR and turn.estate is not None:
+        return await visitor(turn, result, body)
     kind = REQUEST_KINDS.get(intent, TicketKind.ENQUIRY)
     number = await record(turn, kind, body)
     await turn.answer(turn.t("request_filed", number=number), menu=turn.menu())
     return Outcome()
 
 
+async def visitor(turn: Turn, result: Classification, body: str) -> Outcome:
+    """A guest announced: a numbered temporary pass, and the gate gets the card."""
+    assert turn.estate is not None
+    issued = await register_visitor(
+        turn.uow,
+        estate=turn.estate,
+        text=body,
+        channel=turn.inbound.channel,
+        resident=turn.resident,
+        unit=await first_unit(turn),
+        visit_at=result.entities.time,
+        plate=result.entities.plate,
+        now=turn.now,
+        details={"chat_id": turn.inbound.chat_id, "user_id": turn.inbound.user_id},
+    )
+    tz = ZoneInfo(turn.estate.timezone)
+    await turn.answer(
+        turn.t(
+            "visitor_pass",
+            number=issued.ticket.number or "—",
+            start=f"{issued.valid_from.astimezone(tz):%m-%d %H:%M}",
+            until=f"{issued.valid_until.astimezone(tz):%m-%d %H:%M}",
+            days=(issued.valid_until - issued.valid_from).days,
+        ),
+        menu=turn.menu(),
+        ticket_id=issued.ticket.id,
+    )
+    return Outcome()
+
+
+async def first_unit(turn: Turn) -> Unit | None:
+    if turn.resident is None:
+        return None
+    links = await turn.uow.residents.units_of(turn.resident.id)
+    return await turn.uow.directory.unit(links[0].unit_id) if links else None
+
+
 async def record(turn: Turn, kind: TicketKind, body: str) -> str:
     """File a staff-facing ticket for this message; returns its quotable number."""
     if turn.estate is None:
         return "—"
-    unit = None
-    if turn.resident is not None:
-        links = await turn.uow.residents.units_of(turn.resident.id)
-        unit = await turn.uow.directory.unit(links[0].unit_id) if links else None
+    unit = await first_unit(turn)
     ticket = await file_ticket(
         turn.uow,
         Report(

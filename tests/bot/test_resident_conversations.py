@@ -237,3 +237,14 @@ async def test_markup_alone_does_not_switch_the_reply_language(resident, uow):
     rows = await messages_to(uow, RESIDENT_TG)
     assert all(row.language == "zh-Hans" for row in rows)
     assert "您好" in rows[-1].text
+
+
+async def test_a_visitor_gets_a_numbered_three_day_pass_and_the_gate_is_told(resident, uow):
+    await resident.says("明天下午3点有朋友来看我，开车来，车牌浙A12345，麻烦登记一下访客")
+    reply = (await texts_to(uow, RESIDENT_TG))[-1]
+    (visit,) = [t for t in await tickets(uow) if t.kind == "visitor"]
+    assert visit.number in reply and "3 天" in reply
+    assert "11-25 15:00" in reply and "11-28 15:00" in reply  # from the visit, for three days
+    assert visit.details["plate"] == "浙A12345"
+    gate = await texts_to(uow, "-1001000000401")
+    assert any(visit.number in text and "浙A12345" in text for text in gate)

@@ -44,7 +44,7 @@ async def test_loading_twice_leaves_identical_data(engine, examples):
     first = await snapshot(engine)
     assert await load(engine, examples / "demo-estate.yaml") == {}
     assert await snapshot(engine) == first
-    assert len(first["buildings"]) == 6 and len(first["staff_groups"]) == 5
+    assert len(first["buildings"]) == 6 and len(first["staff_groups"]) == 6
 
 
 async def test_changed_file_updates_in_place(engine, examples, tmp_path):
