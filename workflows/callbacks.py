@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from workflows.callback_rules import CallbackRule, after_rain, due_after, rule_for
+from workflows.complaint_archive import needs_approval, request_approval
 from workflows.estate import Estate, GroupPurpose, Platform, Resident
 from workflows.fees import Rating, SurveyAnswer
 from workflows.intake import Report, file_ticket, levels_of
@@ -222,6 +223,10 @@ async def record_rating(
         if rating is Rating.UNSATISFIED:
             saved = await _reopen(uow, ticket, estate=estate, now=now)
             message = say("callback_reopened", language, number=ticket.number)
+        elif needs_approval(ticket):  # a complaint: archived once a manager approves
+            answered = replace(ticket, milestones=replace(ticket.milestones, callback_at=now))
+            saved = await request_approval(uow, answered, estate=estate, rating=rating, now=now)
+            message = say("callback_thanks", language)
         else:
             saved = await uow.tickets.save(
                 replace(

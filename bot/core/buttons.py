@@ -3,7 +3,8 @@ re-authorised against the database and the current dialogue state.
 
 Data forms (≤ 64 bytes). Staff: ``t:<ticket>:claim|arrive|done|away`` (away = nobody home),
 ``a:<ticket>:r|o|s`` (supervisors acknowledge an escalation), ``f:<ticket>`` (add an answer to
-the FAQ). Residents: ``r:<ticket>:ok|no`` (confirm), ``cb:<ticket>:<round>:s|n|u`` (callback
+the FAQ), ``ar:<ticket>`` (a manager approves archiving a complaint). Residents:
+``r:<ticket>:ok|no`` (confirm), ``cb:<ticket>:<round>:s|n|u`` (callback
 rating), ``rb:<ticket>:<slot>`` (rebook a visit), ``u:<unit>``, ``loc:home|common``,
 ``skip:photo``, ``when:<slot>``.
 """
@@ -18,6 +19,7 @@ from bot.core import reporting
 from bot.core.inbound import Outcome
 from bot.core.turn import Turn
 from workflows.callbacks import record_rating
+from workflows.complaint_archive import approve_archive
 from workflows.enquiries import add_to_faq
 from workflows.escalation import acknowledge
 from workflows.rebooking import nobody_home, rebook
@@ -33,6 +35,7 @@ RESIDENT = re.compile(r"^r:(\d{1,12}):(ok|no)$")
 UNIT = re.compile(r"^u:(\d{1,12})$")
 RATING = re.compile(r"^cb:(\d{1,12}):(\d{1,3}):(s|n|u)$")
 FAQ = re.compile(r"^f:(\d{1,12})$")
+ARCHIVE = re.compile(r"^ar:(\d{1,12})$")
 CHOICE = re.compile(r"^(loc|skip|when):(home|common|photo|asap|tpm|mam|mpm)$")
 EXPECTED_STATE = {"loc": "await_location", "skip": "await_photo", "when": "await_time"}
 
@@ -72,6 +75,14 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             channel=turn.inbound.channel, now=turn.now,
         )  # fmt: skip
         return Outcome(ack=acked.message, alert=not acked.ok)
+    if match := ARCHIVE.match(data):
+        if turn.staff is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        approved = await approve_archive(
+            turn.uow, ticket_id=int(match[1]), staff=turn.staff, channel=turn.inbound.channel,
+            now=turn.now,
+        )  # fmt: skip
+        return Outcome(ack=approved.message, alert=not approved.ok)
     if match := FAQ.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)

@@ -248,3 +248,41 @@ async def test_monthly_report_includes_repair_statistics(resident, steward, uow,
     assert "报修总数：1 单，已完成 1 单" in report
     assert "报修及时率（按时到场与修复）：1/1" in report
     assert "回访率：1/1" in report and "回访满意率：1/1" in report
+
+
+async def test_a_satisfied_complaint_is_archived_only_when_a_manager_approves(
+    resident, steward, supervisor, core, uow, clock
+):
+    await resident.says("保安态度很差，对我大呼小叫")
+    (ticket,) = [t for t in await tickets(uow) if t.kind == "complaint"]
+    await steward.presses(f"t:{ticket.id}:claim")
+    await steward.presses(f"t:{ticket.id}:done")
+    await steward.says("原因：新保安未经培训；整改：全员服务礼仪培训并当面致歉")
+    await resident.presses(f"r:{ticket.id}:ok")
+    clock.advance(timedelta(days=2, minutes=1))
+    await sweep(uow, clock)
+    await resident.presses(f"cb:{ticket.id}:1:s")
+    (held,) = [t for t in await tickets(uow) if t.id == ticket.id]
+    assert held.status == "resolved" and held.details["archive"] == "awaiting"
+    (card,) = [m for m in await messages_to(uow, MANAGERS) if "批准归档" in m.text]
+    assert card.buttons[0][0]["data"] == f"ar:{ticket.id}" and "全员服务礼仪培训" in card.text
+
+    refused = await supervisor.presses(f"ar:{ticket.id}")  # a supervisor is not the approver
+    assert refused.alert and held.status == "resolved"
+    assert [t.status for t in await tickets(uow) if t.id == ticket.id] == ["resolved"]
+    manager = Person(core, "700000021", MANAGERS, is_group=True, name="周建国")
+    approved = await manager.presses(f"ar:{ticket.id}")
+    assert not approved.alert and "归档" in (approved.ack or "")
+    (archived,) = [t for t in await tickets(uow) if t.id == ticket.id]
+    assert archived.status == "closed" and archived.details["archive"] == "approved"
+    twice = await manager.presses(f"ar:{ticket.id}")
+    assert twice.alert and "无需重复" in (twice.ack or "")
+
+
+async def test_a_repair_needs_no_archive_approval(resident, steward, uow, clock):
+    ticket = await resolved_repair(resident, steward, uow)
+    clock.advance(timedelta(days=2, minutes=1))
+    await sweep(uow, clock)
+    await resident.presses(f"cb:{ticket.id}:1:n")
+    assert (await tickets(uow))[0].status == "closed"
+    assert not [m for m in await messages_to(uow, MANAGERS) if "批准归档" in m.text]
