@@ -25,6 +25,7 @@ from workflows.clocks import MILESTONES, STOPPED, deadline_of, is_met, levels_of
 from workflows.estate import Estate, GroupPurpose, Platform, StaffGroup
 from workflows.fees import Rating
 from workflows.messaging import Timer
+from workflows.monthly_public import publish_to_residents
 from workflows.notify import to_group
 from workflows.ports import UnitOfWork
 from workflows.repair_stats import repair_stats
@@ -258,6 +259,7 @@ async def monthly_report(
     ]
     groups = await _purposes(uow, estate, GroupPurpose.SUPERVISORS, GroupPurpose.MANAGERS)
     await _send(uow, groups, "\n".join(lines), f"{MONTHLY}:{estate.id}:{start:%Y%m}", now)
+    await publish_to_residents(uow, estate, start, stats, repairs, now=now)
 
 
 async def _purposes(uow: UnitOfWork, estate: Estate, *purposes: GroupPurpose) -> list[StaffGroup]:

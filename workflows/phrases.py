@@ -134,6 +134,15 @@ PHRASES: dict[str, tuple[str, str]] = {
         "({days} days). Please give your visitor the pass number to show at the gate; the gate has "
         "the details.",
     ),
+    "monthly_public": (
+        "📢 {estate} {month}服务公示\n"
+        "投诉 {complaints} 单：15 分钟内回复率 {timely}，处理率 {handled}，回访满意率 {satisfied}。\n"
+        "报修 {repairs} 单，已完成 {finished} 单。\n感谢您的监督与支持，有任何意见欢迎随时告诉我们。",
+        "📢 {estate} service report for {month_en}\n"
+        "Complaints: {complaints}; replied within 15 minutes {timely}, handled {handled}, "
+        "satisfied at callback {satisfied}.\nRepairs: {repairs}, finished {finished}.\n"
+        "Thank you for your support; tell us anytime how we can do better.",
+    ),
     "praise_thanks": (
         "非常感谢您的肯定！我们会把您的表扬转达给相关同事。",
         "Thank you very much! We will pass your kind words on to the team.",

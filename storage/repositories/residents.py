@@ -110,6 +110,15 @@ class SqlResidentRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def reachable(self, estate_id: int) -> Sequence[Resident]:
+        bound = select(ResidentIdentityRow.resident_id)
+        stmt = (
+            select(ResidentRow)
+            .where(ResidentRow.estate_id == estate_id, ResidentRow.id.in_(bound))
+            .order_by(ResidentRow.id)
+        )
+        return [to_resident(row) for row in await self._session.scalars(stmt)]
+
     async def identity_of(self, resident_id: int, platform: Platform) -> str | None:
         stmt = select(ResidentIdentityRow.external_id).where(
             ResidentIdentityRow.resident_id == resident_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.sla.conftest import (
     GRID_1_2,
     MANAGERS,
+    RESIDENT_TG,
     SUPERVISORS,
     at,
     change,
@@ -126,3 +127,22 @@ async def test_monthly_complaint_statistics(uow, demo_estate):
         assert "及时率（15分钟内首次回复）：2/4（50.0%）" in report
         assert "处理率（已解决或已关闭）：2/4（50.0%）" in report
         assert "满意率（回访满意）：1/3（33.3%）" in report
+
+
+async def test_the_monthly_summary_is_published_privately_to_residents(uow, demo_estate):
+    await monthly_fixture(uow, demo_estate)
+    await sweep(uow, at(1, 9, month=12))
+    (public,) = [x for x in await texts(uow, RESIDENT_TG) if "服务公示" in x]
+    assert "2026年11月" in public and "投诉 4 单" in public and "回访满意率 33.3%" in public
+    async with uow() as tx:
+        reachable = await tx.residents.reachable(demo_estate)
+    assert len(reachable) > 1  # everyone bound hears it, each in a private chat
+    for resident in reachable:
+        async with uow() as tx:
+            chat = await tx.residents.identity_of(resident.id, Platform.TELEGRAM)
+        assert chat is not None
+        assert len([x for x in await texts(uow, chat) if "服务公示" in x]) == 1
+    for group in (SUPERVISORS, MANAGERS):
+        assert not [x for x in await texts(uow, group) if "服务公示" in x]
+    await sweep(uow, at(1, 9, 30, month=12))  # a second sweep publishes nothing twice
+    assert len([x for x in await texts(uow, RESIDENT_TG) if "服务公示" in x]) == 1
