@@ -119,6 +119,8 @@ def card_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
     if ticket.status is TicketStatus.CLAIMED:
         if visit:
             return ((Button("已到场", f"t:{t}:arrive"), Button("已完成", f"t:{t}:done")), away)
+        if ticket.kind is TicketKind.COMPLAINT and ticket.level is TicketLevel.GENERAL:
+            return ((Button("已完成", f"t:{t}:done"), Button("申请延期", f"t:{t}:extend")),)
         return ((Button("已完成", f"t:{t}:done"),),)
     if ticket.status is TicketStatus.ON_SITE:
         return (

@@ -63,9 +63,11 @@ def milestones_for(
             if level is TicketLevel.MAJOR
             else minutes("complaint_general_resolve")
         )
+        resolve_by = created_at + resolve
+        if level is TicketLevel.GENERAL and wanted_time and wanted_time > created_at + HOUR:
+            resolve_by = wanted_time  # "within 2 days, or by the resident's own deadline"
         return Milestones(
-            respond_by=created_at + minutes("complaint_first_reply"),
-            resolve_by=created_at + resolve,
+            respond_by=created_at + minutes("complaint_first_reply"), resolve_by=resolve_by
         )
     if kind is TicketKind.DECORATION:
         return Milestones(

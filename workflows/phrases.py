@@ -143,6 +143,13 @@ PHRASES: dict[str, tuple[str, str]] = {
         "satisfied at callback {satisfied}.\nRepairs: {repairs}, finished {finished}.\n"
         "Thank you for your support; tell us anytime how we can do better.",
     ),
+    "complaint_extended": (
+        "关于您的投诉 <b>{number}</b>：我们仍在全力处理，经管理处主任批准，处理期限调整为 {when}，"
+        "期间每天向您反馈进度。给您添麻烦了，感谢您的理解。",
+        "About your complaint <b>{number}</b>: we are still working on it. With the estate "
+        "director's approval the deadline is now {when}, and we will update you daily. Thank "
+        "you for your patience.",
+    ),
     "praise_thanks": (
         "非常感谢您的肯定！我们会把您的表扬转达给相关同事。",
         "Thank you very much! We will pass your kind words on to the team.",

@@ -1,7 +1,8 @@
 """Button presses. Button data is never trusted: it is parsed strictly and every press is
 re-authorised against the database and the current dialogue state.
 
-Data forms (≤ 64 bytes). Staff: ``t:<ticket>:claim|arrive|done|away`` (away = nobody home),
+Data forms (≤ 64 bytes). Staff: ``t:<ticket>:claim|arrive|done|away|extend`` (away = nobody
+home; extend = ask the director for more time), ``xa:<ticket>`` (the director approves it),
 ``a:<ticket>:r|o|s`` (supervisors acknowledge an escalation), ``f:<ticket>`` (add an answer to
 the FAQ), ``ar:<ticket>`` (a manager approves archiving a complaint). Residents:
 ``r:<ticket>:ok|no`` (confirm), ``cb:<ticket>:<round>:s|n|u`` (callback
@@ -20,6 +21,7 @@ from bot.core.inbound import Outcome
 from bot.core.turn import Turn
 from workflows.callbacks import record_rating
 from workflows.complaint_archive import approve_archive
+from workflows.complaint_extension import approve_extension, request_extension
 from workflows.enquiries import add_to_faq
 from workflows.escalation import acknowledge
 from workflows.rebooking import nobody_home, rebook
@@ -28,7 +30,7 @@ from workflows.staff_actions import resident_confirm, staff_action
 if TYPE_CHECKING:
     from bot.core.engine import ConversationCore
 
-STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done|away)$")
+STAFF = re.compile(r"^t:(\d{1,12}):(claim|arrive|done|away|extend)$")
 ACK = re.compile(r"^a:(\d{1,12}):(r|o|s)$")
 REBOOK = re.compile(r"^rb:(\d{1,12}):(asap|tpm|mam|mpm)$")
 RESIDENT = re.compile(r"^r:(\d{1,12}):(ok|no)$")
@@ -36,6 +38,7 @@ UNIT = re.compile(r"^u:(\d{1,12})$")
 RATING = re.compile(r"^cb:(\d{1,12}):(\d{1,3}):(s|n|u)$")
 FAQ = re.compile(r"^f:(\d{1,12})$")
 ARCHIVE = re.compile(r"^ar:(\d{1,12})$")
+EXTEND = re.compile(r"^xa:(\d{1,12})$")
 CHOICE = re.compile(r"^(loc|skip|when):(home|common|photo|asap|tpm|mam|mpm)$")
 EXPECTED_STATE = {"loc": "await_location", "skip": "await_photo", "when": "await_time"}
 
@@ -49,6 +52,12 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
     if match := STAFF.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)
+        if match[2] == "extend":
+            asked = await request_extension(
+                turn.uow, ticket_id=int(match[1]), staff=turn.staff,
+                channel=turn.inbound.channel, now=turn.now,
+            )  # fmt: skip
+            return Outcome(ack=asked.message, alert=not asked.ok)
         if match[2] == "away":
             away = await nobody_home(
                 turn.uow, ticket_id=int(match[1]), staff=turn.staff,
@@ -75,6 +84,14 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             channel=turn.inbound.channel, now=turn.now,
         )  # fmt: skip
         return Outcome(ack=acked.message, alert=not acked.ok)
+    if match := EXTEND.match(data):
+        if turn.staff is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        extended = await approve_extension(
+            turn.uow, ticket_id=int(match[1]), staff=turn.staff, channel=turn.inbound.channel,
+            now=turn.now,
+        )  # fmt: skip
+        return Outcome(ack=extended.message, alert=not extended.ok)
     if match := ARCHIVE.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -286,3 +286,35 @@ async def test_a_repair_needs_no_archive_approval(resident, steward, uow, clock)
     await resident.presses(f"cb:{ticket.id}:1:n")
     assert (await tickets(uow))[0].status == "closed"
     assert not [m for m in await messages_to(uow, MANAGERS) if "批准归档" in m.text]
+
+
+async def test_general_complaint_keeps_the_residents_deadline_and_extending_needs_the_director(
+    resident, steward, other_steward, core, uow, clock
+):
+    await resident.says("楼道的灯坏了一个星期都没人管，太不负责了，请明天下午5点前处理好")
+    (ticket,) = [t for t in await tickets(uow) if t.kind == "complaint"]
+    assert ticket.level == "general"
+    assert ticket.resolve_by == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # 17:00 in Shanghai
+    await steward.presses(f"t:{ticket.id}:claim")
+    (card,) = [m for m in await messages_to(uow, GRID_1_2) if m.ticket_id == ticket.id][-1:]
+    assert [b["data"] for b in card.buttons[0]] == [f"t:{ticket.id}:done", f"t:{ticket.id}:extend"]
+
+    refused = await other_steward.presses(f"t:{ticket.id}:extend")  # not their grid
+    assert refused.alert
+    asked = await steward.presses(f"t:{ticket.id}:extend")
+    assert not asked.alert and "审批" in (asked.ack or "")
+    (request,) = [m for m in await messages_to(uow, MANAGERS) if "申请延期" in m.text]
+    assert request.buttons[0][0]["data"] == f"xa:{ticket.id}" and "11-25 17:00" in request.text
+
+    not_director = await steward.presses(f"xa:{ticket.id}")
+    assert not_director.alert
+    director = Person(core, "700000021", MANAGERS, is_group=True, name="周建国")
+    approved = await director.presses(f"xa:{ticket.id}")
+    assert not approved.alert and "11-27 17:00" in (approved.ack or "")
+    (extended,) = [t for t in await tickets(uow) if t.id == ticket.id]
+    assert extended.resolve_by == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # two more days
+    assert extended.details["extensions"] == 1
+    told = [t for t in await texts_to(uow, RESIDENT_TG) if "管理处主任批准" in t]
+    assert len(told) == 1 and "11-27 17:00" in told[0]
+    again = await director.presses(f"xa:{ticket.id}")
+    assert again.alert  # one request, one approval
