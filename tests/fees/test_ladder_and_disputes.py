@@ -15,6 +15,11 @@ from tests.fees.conftest import NOV_24_10AM, import_csv, local, sweep
 OVERDUE = "1-1-1502,property,2026-10,250.60,2026-10-15,\n"
 
 
+async def resident_texts(uow) -> list[str]:
+    """The resident's chat without the monthly service summary (published on the 1st)."""
+    return [t for t in await texts_to(uow, RESIDENT_TG) if "服务公示" not in t]
+
+
 async def steps(uow: object) -> list[int]:
     async with uow() as tx:  # type: ignore[operator]
         return list(await tx.session.scalars(select(DunningStepRow.step).order_by("step")))
@@ -23,14 +28,14 @@ async def steps(uow: object) -> list[int]:
 async def test_the_ladder_climbs_after_three_months_unpaid(uow, demo_estate):
     await import_csv(uow, OVERDUE, now=NOV_24_10AM)
     await sweep(uow, NOV_24_10AM)  # the first notice
-    assert "已逾期40天" in (await texts_to(uow, RESIDENT_TG))[0]
+    assert "已逾期40天" in (await resident_texts(uow))[0]
     assert await steps(uow) == [1]
     moment = NOV_24_10AM
     for _ in range(2):  # monthly reminders keep coming; no step before 90 days
         moment += timedelta(days=30)
         await sweep(uow, moment)
     await sweep(uow, NOV_24_10AM + timedelta(days=89))
-    assert len(await texts_to(uow, RESIDENT_TG)) == 3 and await steps(uow) == [1]
+    assert len(await resident_texts(uow)) == 3 and await steps(uow) == [1]
 
     await sweep(uow, NOV_24_10AM + timedelta(days=90))
     assert await steps(uow) == [1, 2]
@@ -58,7 +63,7 @@ async def test_payment_closes_the_case_and_stops_the_ladder(uow, demo_estate, co
         (case,) = list(await tx.session.scalars(select(DunningCaseRow)))
         assert case.closed_at is not None and case.close_reason == "paid"
     await sweep(uow, NOV_24_10AM + timedelta(days=95))
-    assert await steps(uow) == [1] and len(await texts_to(uow, RESIDENT_TG)) == 1
+    assert await steps(uow) == [1] and len(await resident_texts(uow)) == 1
 
 
 async def test_i_already_paid_opens_a_check_and_pauses_reminders(
@@ -66,7 +71,7 @@ async def test_i_already_paid_opens_a_check_and_pauses_reminders(
 ):
     await import_csv(uow, OVERDUE, now=NOV_24_10AM - timedelta(hours=1))
     await resident.says("上周就交了怎么还催")
-    reply = (await texts_to(uow, RESIDENT_TG))[-1]
+    reply = (await resident_texts(uow))[-1]
     number = re.search(r"JF-\d{8}-\d{4}", reply)
     assert number and "暂停相关缴费提醒" in reply
     (check,) = await tickets(uow)
@@ -75,37 +80,37 @@ async def test_i_already_paid_opens_a_check_and_pauses_reminders(
     assert number[0] in card and "物业费 2026-10" in card and "250.60" not in card
 
     await resident.sends_photo("receipt-1", caption="物业费已经交了，这是凭证")
-    assert "已补充到核实单" in (await texts_to(uow, RESIDENT_TG))[-1]
+    assert "已补充到核实单" in (await resident_texts(uow))[-1]
 
     await sweep(uow, NOV_24_10AM)  # the reminder timer fires: the bill is under a check
     await sweep(uow, NOV_24_10AM + timedelta(days=90))  # and the ladder waits too
-    texts = await texts_to(uow, RESIDENT_TG)
+    texts = await resident_texts(uow)
     assert not [t for t in texts if "温馨提示" in t] and await steps(uow) == []
 
     core.clock.current = NOV_24_10AM + timedelta(days=91)
     await supervisor.command("settle", f"{number[0]} unpaid")
     assert "已恢复缴费提醒" in (await texts_to(uow, SUPERVISORS))[-1]
-    assert "暂未查到 1-1-1502 物业费 2026-10 的到账记录" in (await texts_to(uow, RESIDENT_TG))[-1]
+    assert "暂未查到 1-1-1502 物业费 2026-10 的到账记录" in (await resident_texts(uow))[-1]
     async with uow() as tx:
         status = await tx.session.scalar(
             select(TicketRow.status).where(TicketRow.kind == "fee_dispute")
         )
     assert status == "resolved"
     await sweep(uow, NOV_24_10AM + timedelta(days=120))  # the monthly reminder resumes
-    assert "温馨提示" in (await texts_to(uow, RESIDENT_TG))[-1]
+    assert "温馨提示" in (await resident_texts(uow))[-1]
 
 
 async def test_settling_as_paid_marks_the_bills_paid(uow, demo_estate, core, resident, supervisor):
     await import_csv(uow, OVERDUE, now=NOV_24_10AM - timedelta(hours=1))
     await resident.says("我已经交过了")
-    number = re.search(r"JF-\d{8}-\d{4}", (await texts_to(uow, RESIDENT_TG))[-1])
+    number = re.search(r"JF-\d{8}-\d{4}", (await resident_texts(uow))[-1])
     assert number
     await supervisor.command("settle", f"{number[0]} paid")
-    assert "已确认缴清" in (await texts_to(uow, RESIDENT_TG))[-1]
+    assert "已确认缴清" in (await resident_texts(uow))[-1]
     await resident.command("fees")
-    assert "没有待缴费用" in (await texts_to(uow, RESIDENT_TG))[-1]
+    assert "没有待缴费用" in (await resident_texts(uow))[-1]
     await sweep(uow, NOV_24_10AM + timedelta(days=40))
-    assert not [t for t in await texts_to(uow, RESIDENT_TG) if "温馨提示" in t]
+    assert not [t for t in await resident_texts(uow) if "温馨提示" in t]
 
 
 async def test_staff_commands_need_the_right_person(uow, demo_estate, steward_in_grid, core):
