@@ -23,6 +23,7 @@ from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.inbound import SqlInboundLog
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.residents import SqlResidentRepository
+from storage.repositories.satisfaction import SqlSatisfactionRepository
 from storage.repositories.surveys import SqlSurveyRepository
 from storage.repositories.tickets import SqlTicketRepository
 from storage.repositories.timers import SqlTimerRepository
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
         self.inbound = SqlInboundLog(lazy, self.raw)
         self.bills = SqlBillRepository(lazy)
         self.surveys = SqlSurveyRepository(lazy)
+        self.satisfaction = SqlSatisfactionRepository(lazy)
         self.conversations = SqlConversationStore(lazy, self.raw)
         self.faq = SqlFaqRepository(lazy)
         return self

@@ -29,6 +29,7 @@ from workflows.estate import (
 from workflows.fee_ports import BillRepository
 from workflows.fees import SurveyAnswer
 from workflows.messaging import InboundUpdate, OutboxMessage, Timer
+from workflows.satisfaction_ports import SatisfactionRepository
 from workflows.tickets import Ticket, TicketEvent, TicketKind
 
 
@@ -213,6 +214,8 @@ class UnitOfWork(Protocol):
     def bills(self) -> BillRepository: ...
     @property
     def surveys(self) -> SurveyRepository: ...
+    @property
+    def satisfaction(self) -> SatisfactionRepository: ...
     @property
     def conversations(self) -> ConversationStore: ...
     @property

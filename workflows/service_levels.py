@@ -30,8 +30,10 @@ class ServiceLevels:
     callback_leak_fallback: int = 3 * 24 * 60
     decoration_approval_working_days: int = 3
     night_handover_hour: int = 9
+    day_end_hour: int = 17  # unfinished repairs need a recorded reason (local hour)
     dunning_letter_after_days: int = 90
     visitor_pass_days: int = 3
+    satisfaction_sample_percent: int = 10  # of occupied households, every month
 
     def duration(self, name: str) -> timedelta:
         return timedelta(minutes=int(getattr(self, name)))

@@ -5,7 +5,8 @@ Data forms (≤ 64 bytes). Staff: ``t:<ticket>:claim|arrive|done|away|extend`` (
 home; extend = ask the director for more time), ``xa:<ticket>`` (the director approves it),
 ``a:<ticket>:r|o|s`` (supervisors acknowledge an escalation), ``f:<ticket>`` (add an answer to
 the FAQ), ``ar:<ticket>`` (a manager approves archiving a complaint). Residents:
-``r:<ticket>:ok|no`` (confirm), ``cb:<ticket>:<round>:s|n|u`` (callback
+``r:<ticket>:ok|no`` (confirm), ``sv:<survey>:<item>:s|n|u`` (monthly satisfaction survey),
+``cb:<ticket>:<round>:s|n|u`` (callback
 rating), ``rb:<ticket>:<slot>`` (rebook a visit), ``u:<unit>``, ``loc:home|common``,
 ``skip:photo``, ``when:<slot>``.
 """
@@ -25,6 +26,7 @@ from workflows.complaint_extension import approve_extension, request_extension
 from workflows.enquiries import add_to_faq
 from workflows.escalation import acknowledge
 from workflows.rebooking import nobody_home, rebook
+from workflows.satisfaction import rate as rate_survey
 from workflows.staff_actions import resident_confirm, staff_action
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ RATING = re.compile(r"^cb:(\d{1,12}):(\d{1,3}):(s|n|u)$")
 FAQ = re.compile(r"^f:(\d{1,12})$")
 ARCHIVE = re.compile(r"^ar:(\d{1,12})$")
 EXTEND = re.compile(r"^xa:(\d{1,12})$")
+SURVEY = re.compile(r"^sv:(\d{1,12}):(o|r|c|s|k):(s|n|u)$")
 CHOICE = re.compile(r"^(loc|skip|when):(home|common|photo|asap|tpm|mam|mpm)$")
 EXPECTED_STATE = {"loc": "await_location", "skip": "await_photo", "when": "await_time"}
 
@@ -84,6 +87,14 @@ async def pressed(core: ConversationCore, turn: Turn) -> Outcome:
             channel=turn.inbound.channel, now=turn.now,
         )  # fmt: skip
         return Outcome(ack=acked.message, alert=not acked.ok)
+    if match := SURVEY.match(data):
+        if turn.resident is None:
+            return Outcome(ack=turn.t("no_permission"), alert=True)
+        rated = await rate_survey(
+            turn.uow, survey_id=int(match[1]), item=match[2], code=match[3],
+            resident=turn.resident, now=turn.now,
+        )  # fmt: skip
+        return Outcome(ack=rated.message, alert=not rated.ok)
     if match := EXTEND.match(data):
         if turn.staff is None:
             return Outcome(ack=turn.t("no_permission"), alert=True)

@@ -18,6 +18,7 @@ from storage.schema.estate import (
 )
 from storage.schema.fees import BillAdjustmentRow, BillRow, SurveyAnswerRow
 from storage.schema.messaging import ConversationRow, InboundUpdateRow, OutboxRow, TimerRow
+from storage.schema.satisfaction import SatisfactionSurveyRow
 from storage.schema.tickets import TicketCounterRow, TicketEventRow, TicketRow
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ResidentIdentityRow",
     "ResidentRow",
     "ResidentUnitRow",
+    "SatisfactionSurveyRow",
     "StaffGridRow",
     "StaffGroupBuildingRow",
     "StaffGroupRow",

@@ -16,8 +16,10 @@ OVERDUE = "1-1-1502,property,2026-10,250.60,2026-10-15,\n"
 
 
 async def resident_texts(uow) -> list[str]:
-    """The resident's chat without the monthly service summary (published on the 1st)."""
-    return [t for t in await texts_to(uow, RESIDENT_TG) if "服务公示" not in t]
+    """The resident's chat without the monthly summary and survey (sent on the 1st)."""
+    return [
+        t for t in await texts_to(uow, RESIDENT_TG) if not ("服务公示" in t or "满意度调查" in t)
+    ]
 
 
 async def steps(uow: object) -> list[int]:
