@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from workflows.cards import mask_name
 from workflows.clocks import MILESTONES, STOPPED, deadline_of, is_met, levels_of
+from workflows.day_end import DAY_END, day_end_check
 from workflows.estate import Estate, GroupPurpose, Platform, StaffGroup
 from workflows.fees import Rating
 from workflows.messaging import Timer
@@ -29,6 +30,7 @@ from workflows.monthly_public import publish_to_residents
 from workflows.notify import to_group
 from workflows.ports import UnitOfWork
 from workflows.repair_stats import repair_stats
+from workflows.satisfaction import report_lines, sample_households, satisfaction_report
 from workflows.sla_phrases import MILESTONE_LABEL
 from workflows.tickets import Ticket, TicketKind, TicketStatus
 
@@ -74,6 +76,8 @@ def _slot_of(estate: Estate, kind: str, after: datetime, *, strictly: bool) -> d
         return next_daily(after, STEWARD_HOURS, tz, strictly=strictly)
     if kind == NIGHT:
         return next_daily(after, (hour,), tz, strictly=strictly)
+    if kind == DAY_END:
+        return next_daily(after, (levels_of(estate).day_end_hour,), tz, strictly=strictly)
     return next_monthly(after, hour, tz, strictly=strictly)
 
 
@@ -94,7 +98,7 @@ async def _schedule(uow: UnitOfWork, estate: Estate, kind: str, slot: datetime) 
 async def ensure_recurring(uow: UnitOfWork, *, now: datetime) -> None:
     """Seed the next digest, handover and monthly report of every estate (idempotent)."""
     for estate in await uow.directory.estates():
-        for kind in (STEWARD, NIGHT, MONTHLY):
+        for kind in (STEWARD, NIGHT, MONTHLY, DAY_END):
             await _schedule(uow, estate, kind, _slot_of(estate, kind, now, strictly=False))
 
 
@@ -110,6 +114,8 @@ async def on_report_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
         await steward_digest(uow, estate, slot, now=now, late=late)
     elif timer.kind == NIGHT:
         await night_handover(uow, estate, slot, now=now, late=late)
+    elif timer.kind == DAY_END:
+        await day_end_check(uow, estate, slot, now=now, late=late)
     else:
         await monthly_report(uow, estate, slot, now=now, late=late)
     following = _slot_of(estate, timer.kind, slot, strictly=True)
@@ -255,11 +261,13 @@ async def monthly_report(
         f"报修及时率（按时到场与修复）：{_rate(repairs.timely, repairs.finished)}",
         f"回访率：{_rate(repairs.callbacks_answered, repairs.finished)}；"
         f"回访满意率：{_rate(repairs.satisfied, repairs.callbacks_answered)}",
-        "请于5日前完成月度投诉分析并向住户公示。",
     ]
+    lines += report_lines(await satisfaction_report(uow, estate, start, end), _rate)
+    lines.append("请于5日前完成月度投诉分析并向住户公示。")
     groups = await _purposes(uow, estate, GroupPurpose.SUPERVISORS, GroupPurpose.MANAGERS)
     await _send(uow, groups, "\n".join(lines), f"{MONTHLY}:{estate.id}:{start:%Y%m}", now)
     await publish_to_residents(uow, estate, start, stats, repairs, now=now)
+    await sample_households(uow, estate, now=now)
 
 
 async def _purposes(uow: UnitOfWork, estate: Estate, *purposes: GroupPurpose) -> list[StaffGroup]:

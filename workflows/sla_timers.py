@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from workflows import callbacks, complaints, digests, escalation, rebooking
+from workflows import callbacks, complaints, day_end, digests, escalation, rebooking
 from workflows.ports import UnitOfWork
 from workflows.sweep import TimerHandler
 
@@ -20,6 +20,7 @@ OWN: dict[str, TimerHandler] = {
     digests.STEWARD: digests.on_report_due,
     digests.NIGHT: digests.on_report_due,
     digests.MONTHLY: digests.on_report_due,
+    day_end.DAY_END: digests.on_report_due,
 }
 
 

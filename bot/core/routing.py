@@ -25,6 +25,8 @@ async def route(core: ConversationCore, turn: Turn) -> Outcome:
     if inbound.is_group:
         if inbound.kind is InboundKind.COMMAND and inbound.command == "rain":
             return await staff_replies.rain(turn)
+        if inbound.kind is InboundKind.COMMAND and inbound.command == "reason":
+            return await staff_replies.reason(turn)
         if inbound.kind is InboundKind.COMMAND:
             return await fees_chat.group_command(turn)
         if inbound.kind is InboundKind.TEXT:

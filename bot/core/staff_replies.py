@@ -2,7 +2,8 @@
 
 After 已完成 on a complaint the handler writes the cause and corrective action; after taking an
 enquiry the steward writes the answer, which is relayed to the resident. ``下雨`` (or /rain)
-records rain for leak callbacks. Other chatter in staff groups is not for the bot.
+records rain for leak callbacks; ``/reason <单号> <原因>`` records why a repair was not
+finished today. Other chatter in staff groups is not for the bot.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from bot.core.inbound import Outcome
 from bot.core.turn import Turn
 from workflows.callbacks import record_rain
 from workflows.complaints import record_cause
+from workflows.day_end import record_reason
 from workflows.enquiries import relay_answer
 from workflows.messaging import Button
 
@@ -41,6 +43,18 @@ async def group_text(turn: Turn) -> Outcome:
     if result.ok or "状态" in result.message or "已答复" in result.message:
         turn.move("idle")
     await turn.answer(result.message, buttons=buttons)
+    return Outcome()
+
+
+async def reason(turn: Turn) -> Outcome:
+    """``/reason <单号> <原因>``: why a repair was not finished today (the 17:00 list asks)."""
+    if turn.staff is None:
+        return Outcome(handled=False)
+    result = await record_reason(
+        turn.uow, args=turn.inbound.command_args, staff=turn.staff,
+        channel=turn.inbound.channel, now=turn.now,
+    )  # fmt: skip
+    await turn.answer(result.message)
     return Outcome()
 
 

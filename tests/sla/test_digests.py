@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.bot.conftest import Person
 from tests.sla.conftest import (
     GRID_1_2,
     MANAGERS,
@@ -146,3 +147,27 @@ async def test_the_monthly_summary_is_published_privately_to_residents(uow, demo
         assert not [x for x in await texts(uow, group) if "服务公示" in x]
     await sweep(uow, at(1, 9, 30, month=12))  # a second sweep publishes nothing twice
     assert len([x for x in await texts(uow, RESIDENT_TG) if "服务公示" in x]) == 1
+
+
+async def test_unfinished_repairs_are_listed_at_day_end_and_reasons_recorded(
+    uow, demo_estate, core
+):
+    open_repair = (await file(uow, demo_estate, now=at(24, 10))).ticket
+    finished = (await file(uow, demo_estate, summary="卫生间灯不亮", now=at(24, 10, 5))).ticket
+    await change(uow, finished.id, status=TicketStatus.DONE)
+    await sweep(uow, at(24, 17))
+    (listing,) = [x for x in await texts(uow, GRID_1_2) if "今日未完成的维修" in x]
+    assert open_repair.number in listing and finished.number not in listing
+    assert "/reason" in listing
+
+    steward = Person(core, "700000001", GRID_1_2, is_group=True, name="王丽娟")
+    outsider = Person(core, "700000003", "-1001000000103", is_group=True, name="赵雅婷")
+    await outsider.command("reason", f"{open_repair.number} 不是我的")
+    assert "没有找到您可处理的工单" in (await texts(uow, "-1001000000103"))[-1]
+    await steward.command("reason", f"{open_repair.number} 配件明天到货")
+    assert "已记录" in (await texts(uow, GRID_1_2))[-1]
+    async with uow() as tx:
+        events = await tx.tickets.events(open_repair.id)
+    assert [e.note for e in events if e.action == "unfinished_reason"] == ["配件明天到货"]
+    await sweep(uow, at(25, 17))  # the next day it is listed again unless a reason comes
+    assert len([x for x in await texts(uow, GRID_1_2) if "今日未完成的维修" in x]) == 2
