@@ -8,6 +8,7 @@ before anything is written.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -54,6 +55,20 @@ class EmergencyPhonesSpec(Strict):
     lift_company: str = ""
 
 
+class CalendarSpec(Strict):
+    """Days off and swapped working days beyond the built-in table (workflows.workdays)."""
+
+    holidays: list[date] = []
+    workdays: list[date] = []
+
+    @model_validator(mode="after")
+    def _check(self) -> CalendarSpec:
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            raise ValueError(f"calendar: {both[0].isoformat()} is both a holiday and a workday")
+        return self
+
+
 class EstateInfo(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -67,6 +82,7 @@ class EstateInfo(Strict):
     late_fee_daily_rate: Annotated[Decimal, Field(ge=0, le=Decimal("0.01"))] | None = None
     reminders: ReminderSpec = ReminderSpec()
     service_levels: dict[str, int] = {}
+    calendar: CalendarSpec = CalendarSpec()
 
     @model_validator(mode="after")
     def _check(self) -> EstateInfo:

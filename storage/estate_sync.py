@@ -113,6 +113,7 @@ def _config(spec: EstateFile) -> dict[str, Any]:
             "late_fee_daily_rate",
             "reminders",
             "service_levels",
+            "calendar",
         )
     }
 

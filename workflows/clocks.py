@@ -4,8 +4,8 @@
 the resident is told a day ahead. Complaints: first reply in 15 min; general resolved in 2 days;
 major answered in 2 days and resolved in a week. 装修 applications: approved within 3 working days.
 
-Working days skip Saturdays and Sundays only: public holidays (and the swapped working weekends
-around them) are not modelled, so a deadline over 国庆 is earlier than a human would set it.
+Working days follow China's calendar (``workflows.workdays``): statutory holidays are off and
+the swapped working weekends (调休) count, with the estate file able to add later years.
 Scheduled (重大/预约) repairs get an on-site deadline at the agreed visit and no resolve clock,
 because larger works have no fixed duration; the resident is told a day ahead instead.
 
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from workflows.estate import Estate
 from workflows.service_levels import DEFAULT_SERVICE_LEVELS, ServiceLevels
 from workflows.tickets import Milestones, Ticket, TicketKind, TicketLevel, TicketStatus
+from workflows.workdays import CHINA, WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -40,6 +41,7 @@ def milestones_for(
     wanted_time: datetime | None,
     levels: ServiceLevels,
     tz: ZoneInfo = SHANGHAI,
+    calendar: WorkCalendar = CHINA,
 ) -> Milestones:
     minutes = levels.duration
     if kind is TicketKind.EMERGENCY or level in (TicketLevel.EMERGENCY, TicketLevel.URGENT):
@@ -72,22 +74,26 @@ def milestones_for(
     if kind is TicketKind.DECORATION:
         return Milestones(
             respond_by=created_at + minutes("complaint_first_reply"),
-            resolve_by=add_working_days(created_at, levels.decoration_approval_working_days, tz=tz),
+            resolve_by=add_working_days(
+                created_at, levels.decoration_approval_working_days, tz=tz, calendar=calendar
+            ),
         )
     return Milestones(respond_by=created_at + minutes("complaint_first_reply"))
 
 
-def add_working_days(start: datetime, days: int, *, tz: ZoneInfo) -> datetime:
-    """``days`` working days after ``start`` at the same local time, skipping Sat and Sun.
+def add_working_days(
+    start: datetime, days: int, *, tz: ZoneInfo, calendar: WorkCalendar = CHINA
+) -> datetime:
+    """``days`` working days after ``start`` at the same local time.
 
-    Friday 10:00 + 3 → Wednesday 10:00; a weekend start counts from Monday. Public holidays
-    are not modelled (see the module docstring).
+    Friday 10:00 + 3 → Wednesday 10:00; a start on a day off counts from the next working day;
+    holidays are skipped and swapped working weekends count (``calendar``).
     """
     local = start.astimezone(tz)
     remaining = days
     while remaining > 0:
         local = local + timedelta(days=1)  # same wall time: zoneinfo arithmetic is local
-        if local.isoweekday() <= 5:
+        if calendar.is_working_day(local.date()):
             remaining -= 1
     return local.astimezone(start.tzinfo)
 

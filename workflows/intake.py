@@ -31,6 +31,7 @@ from workflows.tickets import (
     TicketLevel,
     TicketStatus,
 )
+from workflows.workdays import calendar_from
 
 #: Kinds whose card also goes to the supervisors' group at once.
 SUPERVISOR_ALERTS = frozenset({TicketKind.EMERGENCY})
@@ -137,6 +138,7 @@ async def _new_ticket(
                 wanted_time=report.wanted_time,
                 levels=levels_of(estate),
                 tz=tz,
+                calendar=calendar_from(estate.config),
             ),
             attachments=(Attachment("photo", report.photo),) if report.photo else (),
             details=dict(report.details),

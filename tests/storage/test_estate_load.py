@@ -133,6 +133,18 @@ BAD_CASES = [
         lambda d: d["residents"][2].update(phone="139-0571"),
         "residents[2].phone",
     ),
+    (
+        "calendar day that is not a date",
+        lambda d: d["estate"].update(calendar={"holidays": ["2027-02-30"]}),
+        "estate.calendar.holidays[0]: Input should be a valid date",
+    ),
+    (
+        "calendar day both off and on",
+        lambda d: d["estate"].update(
+            calendar={"holidays": ["2027-01-01"], "workdays": ["2027-01-01"]}
+        ),
+        "2027-01-01 is both a holiday and a workday",
+    ),
 ]
 
 
