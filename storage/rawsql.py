@@ -72,31 +72,23 @@ class RawSql:
     # -- statements -----------------------------------------------------------------------
 
     async def one(self, sql: str, params: Sequence[Any]) -> Row | None:
-        if self._before is not None:
-            await self._before()
-        if self._raw is not None:
-            row: Row | None = self._raw.execute(sql, params).fetchone()
-            return row
-        result = await self._conn.exec_driver_sql(self._pg(sql), tuple(params))
-        first = result.first()
-        return tuple(first) if first is not None else None
+        row: Row | None = (await self._execute(sql, params)).fetchone()
+        return row
 
     async def all(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        if self._before is not None:
-            await self._before()
-        if self._raw is not None:
-            return list(self._raw.execute(sql, params).fetchall())
-        result = await self._conn.exec_driver_sql(self._pg(sql), tuple(params))
-        return [tuple(row) for row in result.all()]
+        return list((await self._execute(sql, params)).fetchall())
 
     async def run(self, sql: str, params: Sequence[Any]) -> int:
         """Execute a statement without rows; the number of rows it touched."""
+        return int((await self._execute(sql, params)).rowcount)
+
+    async def _execute(self, sql: str, params: Sequence[Any]) -> Any:
+        """A ``sqlite3`` cursor or SQLAlchemy's cursor result: both fetch and count alike."""
         if self._before is not None:
             await self._before()
         if self._raw is not None:
-            return int(self._raw.execute(sql, params).rowcount)
-        result = await self._conn.exec_driver_sql(self._pg(sql), tuple(params))
-        return int(result.rowcount)
+            return self._raw.execute(sql, params)
+        return await self._conn.exec_driver_sql(self._pg(sql), tuple(params))
 
     def _pg(self, sql: str) -> str:
         translated = _PG_SQL.get(sql)

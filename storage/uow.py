@@ -86,7 +86,7 @@ class SqlUnitOfWork:
         self.bills = SqlBillRepository(lazy)
         self.surveys = SqlSurveyRepository(lazy)
         self.satisfaction = SqlSatisfactionRepository(lazy)
-        self.conversations = SqlConversationStore(lazy, self.raw)
+        self.conversations = SqlConversationStore(self.raw)
         self.faq = SqlFaqRepository(lazy)
         return self
 

@@ -13,16 +13,15 @@ import html
 from dataclasses import replace
 from datetime import datetime
 
-from workflows.estate import Estate, GroupPurpose, Platform, Staff, StaffRole
+from workflows.estate import Estate, GroupPurpose, Platform, Staff
 from workflows.fees import Rating
 from workflows.messaging import Button
-from workflows.notify import to_group
+from workflows.notify import to_purpose_groups
 from workflows.ports import ConcurrentUpdate, UnitOfWork
-from workflows.ticket_views import ActionResult, refresh_cards
+from workflows.ticket_views import ActionResult, may_approve, refresh_cards
 from workflows.tickets import ActorKind, Ticket, TicketEvent, TicketKind, TicketStatus
 
 AWAITING, APPROVED = "awaiting", "approved"
-APPROVERS = frozenset({StaffRole.MANAGER, StaffRole.GM})
 RATING_WORDS = {Rating.SATISFIED: "满意", Rating.NEUTRAL: "一般", Rating.UNSATISFIED: "不满意"}
 
 
@@ -43,13 +42,11 @@ async def request_approval(
         f"原因与整改：{html.escape(cause[:500])}\n"
         "请经理审核后批准归档。"
     )
-    for group in await uow.directory.groups_with_purpose(
-        estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
-    ):
-        await to_group(
-            uow, group=group, text=text, dedupe_key=f"archive:{ticket.id}:{group.id}",
-            now=now, ticket_id=ticket.id, buttons=((Button("批准归档", f"ar:{ticket.id}"),),),
-        )  # fmt: skip
+    await to_purpose_groups(
+        uow, estate_id=estate.id, purposes=(GroupPurpose.MANAGERS,), text=text,
+        dedupe_key=f"archive:{ticket.id}", now=now, ticket_id=ticket.id,
+        buttons=((Button("批准归档", f"ar:{ticket.id}"),),),
+    )  # fmt: skip
     return saved
 
 
@@ -57,7 +54,7 @@ async def approve_archive(
     uow: UnitOfWork, *, ticket_id: int, staff: Staff, channel: Platform, now: datetime
 ) -> ActionResult:
     ticket = await uow.tickets.get(ticket_id, for_update=True)
-    if ticket is None or ticket.estate_id != staff.estate_id or staff.role not in APPROVERS:
+    if ticket is None or not may_approve(staff, ticket):
         return ActionResult(False, "只有本项目经理可以批准归档。")
     if ticket.status is not TicketStatus.RESOLVED or ticket.details.get("archive") != AWAITING:
         return ActionResult(False, "该投诉状态已更新，无需重复审批。")

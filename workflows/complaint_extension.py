@@ -17,17 +17,16 @@ from zoneinfo import ZoneInfo
 
 from workflows.clocks import levels_of
 from workflows.escalation import schedule_sla_timers
-from workflows.estate import GroupPurpose, Platform, Staff, StaffRole
+from workflows.estate import GroupPurpose, Platform, Staff
 from workflows.messaging import Button
-from workflows.notify import push_to_resident, to_group
+from workflows.notify import push_to_resident, to_purpose_groups
 from workflows.phrases import say
 from workflows.ports import ConcurrentUpdate, UnitOfWork
 from workflows.staff_actions import may_act
-from workflows.ticket_views import ActionResult, refresh_cards
+from workflows.ticket_views import ActionResult, may_approve, refresh_cards
 from workflows.tickets import ActorKind, Ticket, TicketEvent, TicketKind, TicketLevel
 
 REQUESTED, APPROVED = "requested", "approved"
-APPROVERS = frozenset({StaffRole.MANAGER, StaffRole.GM})
 
 
 def may_extend(ticket: Ticket) -> bool:
@@ -61,13 +60,11 @@ async def request_extension(
         f"原处理期限：{ticket.milestones.resolve_by.astimezone(tz):%m-%d %H:%M}\n"
         "超过期限需管理处主任批准。"
     )
-    for group in await uow.directory.groups_with_purpose(
-        estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
-    ):
-        await to_group(
-            uow, group=group, text=text, dedupe_key=f"extend:{ticket.id}:{count}:{group.id}",
-            now=now, ticket_id=ticket.id, buttons=((Button("批准延期", f"xa:{ticket.id}"),),),
-        )  # fmt: skip
+    await to_purpose_groups(
+        uow, estate_id=estate.id, purposes=(GroupPurpose.MANAGERS,), text=text,
+        dedupe_key=f"extend:{ticket.id}:{count}", now=now, ticket_id=ticket.id,
+        buttons=((Button("批准延期", f"xa:{ticket.id}"),),),
+    )  # fmt: skip
     await uow.tickets.append_event(
         TicketEvent(ticket_id=ticket.id, at=now, action="extension_requested",
                     actor_kind=ActorKind.STAFF, actor_id=staff.id, channel=channel)
@@ -80,7 +77,7 @@ async def approve_extension(
     uow: UnitOfWork, *, ticket_id: int, staff: Staff, channel: Platform, now: datetime
 ) -> ActionResult:
     ticket = await uow.tickets.get(ticket_id, for_update=True)
-    if ticket is None or ticket.estate_id != staff.estate_id or staff.role not in APPROVERS:
+    if ticket is None or not may_approve(staff, ticket):
         return ActionResult(False, "只有管理处主任（项目经理）可以批准延期。")
     if not may_extend(ticket) or ticket.details.get("extension") != REQUESTED:
         return ActionResult(False, "该延期申请已处理，无需重复审批。")

@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 from workflows.cards import mask_name
 from workflows.clocks import MILESTONES, STOPPED, deadline_of, is_met, levels_of
 from workflows.day_end import DAY_END, day_end_check
-from workflows.estate import Estate, GroupPurpose, Platform, StaffGroup
+from workflows.estate import Estate, GroupPurpose, Platform
 from workflows.fees import Rating
 from workflows.messaging import Timer
 from workflows.monthly_public import publish_to_residents
-from workflows.notify import to_group
+from workflows.notify import to_group, to_purpose_groups
 from workflows.ports import UnitOfWork
 from workflows.repair_stats import repair_stats
 from workflows.satisfaction import report_lines, sample_households, satisfaction_report
@@ -172,7 +172,8 @@ async def steward_digest(
         lines = [title, f"未完成：{len(mine)} 单"]
         lines += _section("⚠️ 已超时", overdue) + _section("⏳ 2小时内到期", soon)
         lines.append("单号：" + "、".join(t.number or "" for t in mine[:MAX_LINES]))
-        await _send(uow, [group], "\n".join(lines), f"{STEWARD}:{estate.id}:{slot:%Y%m%d%H}", now)
+        key = f"{STEWARD}:{estate.id}:{slot:%Y%m%d%H}:g{group.id}"
+        await to_group(uow, group=group, text="\n".join(lines), dedupe_key=key, now=now)
 
 
 async def _group_ids(uow: UnitOfWork, ticket: Ticket) -> set[int]:
@@ -204,8 +205,10 @@ async def night_handover(
         status = "未完成" if ticket.is_open else "已处理"
         what = "" if ticket.kind in PRIVATE_SUMMARY else html.escape(ticket.summary[:30])
         lines.append(f"· {await _line(uow, ticket, tz, None)} {what}（{status}）")
-    groups = await _purposes(uow, estate, GroupPurpose.SUPERVISORS, GroupPurpose.FRONT_DESK)
-    await _send(uow, groups, "\n".join(lines), f"{NIGHT}:{estate.id}:{slot:%Y%m%d%H}", now)
+    await to_purpose_groups(
+        uow, estate_id=estate.id, purposes=(GroupPurpose.SUPERVISORS, GroupPurpose.FRONT_DESK),
+        text="\n".join(lines), dedupe_key=f"{NIGHT}:{estate.id}:{slot:%Y%m%d%H}", now=now,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -264,21 +267,9 @@ async def monthly_report(
     ]
     lines += report_lines(await satisfaction_report(uow, estate, start, end), _rate)
     lines.append("请于5日前完成月度投诉分析并向住户公示。")
-    groups = await _purposes(uow, estate, GroupPurpose.SUPERVISORS, GroupPurpose.MANAGERS)
-    await _send(uow, groups, "\n".join(lines), f"{MONTHLY}:{estate.id}:{start:%Y%m}", now)
+    await to_purpose_groups(
+        uow, estate_id=estate.id, purposes=(GroupPurpose.SUPERVISORS, GroupPurpose.MANAGERS),
+        text="\n".join(lines), dedupe_key=f"{MONTHLY}:{estate.id}:{start:%Y%m}", now=now,
+    )  # fmt: skip
     await publish_to_residents(uow, estate, start, stats, repairs, now=now)
     await sample_households(uow, estate, now=now)
-
-
-async def _purposes(uow: UnitOfWork, estate: Estate, *purposes: GroupPurpose) -> list[StaffGroup]:
-    groups: list[StaffGroup] = []
-    for purpose in purposes:
-        groups += await uow.directory.groups_with_purpose(estate.id, purpose, Platform.TELEGRAM)
-    return groups
-
-
-async def _send(
-    uow: UnitOfWork, groups: Sequence[StaffGroup], text: str, key: str, now: datetime
-) -> None:
-    for group in groups:
-        await to_group(uow, group=group, text=text, dedupe_key=f"{key}:g{group.id}", now=now)

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from workflows.clocks import quiet_hours_end
-from workflows.estate import Estate, Platform, StaffGroup
+from workflows.estate import Estate, GroupPurpose, Platform, StaffGroup
 from workflows.messaging import Button, OutboxMessage, RecipientKind
 from workflows.ports import UnitOfWork
 
@@ -159,3 +159,27 @@ async def to_group(
             edit_of=edit_of,
         )
     )
+
+
+async def to_purpose_groups(
+    uow: UnitOfWork,
+    *,
+    estate_id: int,
+    purposes: tuple[GroupPurpose, ...],
+    text: str,
+    dedupe_key: str,
+    now: datetime,
+    buttons: Buttons = (),
+    ticket_id: int | None = None,
+) -> int:
+    """The same message to every staff group of the estate with one of ``purposes`` (reports,
+    approval requests); each group's copy is deduplicated as ``<dedupe_key>:g<group id>``."""
+    sent = 0
+    for purpose in purposes:
+        for group in await uow.directory.groups_with_purpose(estate_id, purpose, Platform.TELEGRAM):
+            await to_group(
+                uow, group=group, text=text, dedupe_key=f"{dedupe_key}:g{group.id}", now=now,
+                buttons=buttons, ticket_id=ticket_id,
+            )  # fmt: skip
+            sent += 1
+    return sent

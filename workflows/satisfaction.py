@@ -19,10 +19,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from workflows.clocks import levels_of
-from workflows.estate import Estate, GroupPurpose, Platform, Resident
+from workflows.estate import Estate, GroupPurpose, Resident
 from workflows.fees import Rating
 from workflows.messaging import Button
-from workflows.notify import push_to_resident, to_group
+from workflows.notify import push_to_resident, to_purpose_groups
 from workflows.ports import UnitOfWork
 from workflows.satisfaction_ports import HouseholdContact, SatisfactionSurvey
 from workflows.ticket_views import ActionResult
@@ -119,11 +119,10 @@ async def _written_survey_reminder(
         f"📝 {local:%Y年}{half}书面满意度调查：请于本月内组织书面问卷，覆盖全部网格，"
         "回收后统计发出、回收、回收率及各项满意率。"
     )
-    for group in await uow.directory.groups_with_purpose(
-        estate.id, GroupPurpose.MANAGERS, Platform.TELEGRAM
-    ):
-        key = f"written-survey:{estate.id}:{local:%Y%m}:{group.id}"
-        await to_group(uow, group=group, text=text, now=now, dedupe_key=key)
+    await to_purpose_groups(
+        uow, estate_id=estate.id, purposes=(GroupPurpose.MANAGERS,), text=text,
+        dedupe_key=f"written-survey:{estate.id}:{local:%Y%m}", now=now,
+    )  # fmt: skip
 
 
 async def rate(

@@ -11,7 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from workflows.cards import card_buttons, card_text
-from workflows.estate import Estate, GroupPurpose, Platform, Staff
+from workflows.estate import Estate, GroupPurpose, Platform, Staff, StaffRole
 from workflows.incidents import reporters_of
 from workflows.intake import card_key
 from workflows.messaging import Button
@@ -140,3 +140,11 @@ async def tell_resident(
 
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
+
+
+APPROVER_ROLES = frozenset({StaffRole.MANAGER, StaffRole.GM})
+
+
+def may_approve(staff: Staff, ticket: Ticket) -> bool:
+    """Approvals the manuals reserve for the estate's manager (管理处主任) or its GM."""
+    return ticket.estate_id == staff.estate_id and staff.role in APPROVER_ROLES

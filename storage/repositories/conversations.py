@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from storage.rawsql import RawSql
 from workflows.conversation import Conversation
 from workflows.estate import Platform
@@ -29,8 +27,7 @@ _UPDATE = (
 class SqlConversationStore:
     """Hand-written SQL: every message loads its dialogue state and most save it."""
 
-    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
-        self._session = session
+    def __init__(self, raw: RawSql) -> None:
         self._raw = raw
 
     async def load(self, channel: Platform, chat_id: str, user_id: str) -> Conversation:
