@@ -42,6 +42,16 @@ class RawSql:
         if self.sqlite:
             self._raw = conn.sync_connection.connection.driver_connection.raw  # type: ignore[union-attr]
 
+    def settle(self, *, commit: bool) -> None:
+        """End the driver's own transaction on SQLite, where hand-written statements run
+        outside SQLAlchemy's bookkeeping (on PostgreSQL they are inside it: nothing to do)."""
+        raw = self._raw
+        if raw is not None and raw.in_transaction:
+            if commit:
+                raw.commit()
+            else:
+                raw.rollback()
+
     # -- values ---------------------------------------------------------------------------
 
     def dt(self, value: datetime | None) -> Any:

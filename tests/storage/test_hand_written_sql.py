@@ -178,3 +178,17 @@ async def test_units_of_work_interleave_without_stalling_each_other(uow):
     async with uow() as tx:
         count = await tx.session.scalar(select(func.count()).select_from(OutboxRow))
     assert count == 10
+
+
+async def test_rollback_drops_both_paths_and_the_unit_of_work_goes_on(uow):
+    async with uow() as tx:
+        await tx.outbox.enqueue(reply("by-hand-dropped"))
+        await tx.session.execute(text("SELECT 1"))
+        await tx.rollback()
+        await tx.outbox.enqueue(reply("by-hand-kept"))
+        await tx.commit()
+    async with uow() as tx:
+        await tx.outbox.enqueue(reply("never-committed"))  # leaving without commit rolls back
+    async with uow() as tx:
+        keys = list(await tx.session.scalars(select(OutboxRow.dedupe_key)))
+    assert keys == ["by-hand-kept"]
