@@ -1,7 +1,8 @@
 """The FastAPI application factory: health endpoints and the channel routes.
 
 ``/healthz`` says the process is alive; ``/readyz`` says it can do work, which for this service
-means the database answers. ``/webhooks/telegram`` exists when a bot token is configured; the web
+means the database answers. ``/webhooks/telegram`` (served ahead of FastAPI, see
+:mod:`webhooks.telegram_route`) works when a bot token is configured; the web
 chat (``/`` and ``/api/web/...``) is always there, so a newcomer can try the bot without one.
 """
 
@@ -17,7 +18,8 @@ from fastapi.responses import JSONResponse
 from storage.engine import DatabaseUnavailable, check_connection
 from webhooks.runtime import Runtime
 from webhooks.settings import Settings
-from webhooks.telegram_gateway import SECRET_HEADER, Rejected
+from webhooks.telegram_gateway import TelegramGateway
+from webhooks.telegram_route import TelegramWebhookRoute
 from webhooks.webchat import WebChat, mount_webchat
 
 log = logging.getLogger("guanjia.app")
@@ -73,21 +75,10 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ready", "database": "ok"})
 
-    @app.post("/webhooks/telegram")
-    async def telegram_webhook(request: Request) -> JSONResponse:
-        services = request.app.state.services
-        if services is None or services.gateway is None:
-            return JSONResponse({"ok": False, "error": "Telegram is not configured"}, 404)
-        body = await request.body()
-        try:
-            await services.gateway.receive(body, request.headers.get(SECRET_HEADER))
-        except Rejected as exc:
-            log.info("webhook rejected (%s): %s", exc.status, exc.reason)
-            return JSONResponse({"ok": False, "error": exc.reason}, exc.status)
-        except Exception as exc:  # the database is down: make Telegram deliver it again
-            log.warning("webhook could not record the update: %s", type(exc).__name__)
-            return JSONResponse({"ok": False, "error": "temporarily unavailable"}, 503)
-        return JSONResponse({"ok": True})
+    def gateway() -> TelegramGateway | None:
+        services = app.state.services
+        return services.gateway if services is not None else None
 
+    app.add_middleware(TelegramWebhookRoute, gateway=gateway)
     mount_webchat(app)
     return app

@@ -1,0 +1,131 @@
+"""The webhook route served ahead of FastAPI: every answer Telegram can get, on real databases.
+
+The gateway is the real one (receipts in the real database); only the Telegram driver is a
+small recording fake, since what is under test is the HTTP edge, not the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from storage.engine import create_engine
+from storage.uow import SqlUnitOfWorkFactory
+from tests.fakes import telegram_updates as tg
+from webhooks.telegram_gateway import MAX_BODY, TelegramGateway
+from webhooks.telegram_route import PATH, TelegramWebhookRoute
+
+SECRET = "route-secret"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+
+class RecordingDriver:
+    """Stands in for aiogram/PTB: remembers the updates the gateway hands it."""
+
+    def __init__(self) -> None:
+        self.processed: list[int] = []
+
+    async def process_update(self, update: dict[str, Any]) -> bool:
+        self.processed.append(int(update["update_id"]))
+        return False  # "not handled": the gateway marks it processed itself
+
+
+async def inner_app(scope: Any, receive: Any, send: Any) -> None:
+    await send({"type": "http.response.start", "status": 299, "headers": []})
+    await send({"type": "http.response.body", "body": b"inner"})
+
+
+def gateway_for(uow: Any, clock: Any) -> tuple[TelegramGateway, RecordingDriver]:
+    driver = RecordingDriver()
+    gateway = TelegramGateway(driver=driver, uow=uow, clock=clock, secret=SECRET)  # type: ignore[arg-type]
+    return gateway, driver
+
+
+def client_for(gateway: TelegramGateway | None) -> httpx.AsyncClient:
+    route = TelegramWebhookRoute(inner_app, lambda: gateway)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=route), base_url="http://t")
+
+
+async def recorded(uow: Any) -> list[str]:
+    async with uow() as tx:
+        return [u.update_id for u in await tx.inbound.unprocessed(limit=100)]
+
+
+async def settled(gateway: TelegramGateway) -> None:
+    await gateway.drain(5)
+    await asyncio.sleep(0)
+
+
+async def test_a_good_update_is_recorded_answered_and_processed(uow, clock):
+    gateway, driver = gateway_for(uow, clock)
+    async with client_for(gateway) as client:
+        answer = await client.post(PATH, json=tg.text_message(11, 1, 1, "在吗"), headers=HEADERS)
+        replay = await client.post(PATH, json=tg.text_message(11, 1, 1, "在吗"), headers=HEADERS)
+    await settled(gateway)
+    assert (answer.status_code, answer.json()) == (200, {"ok": True})
+    assert replay.status_code == 200
+    assert driver.processed == [11]  # the replay was recognised and not processed again
+
+
+@pytest.mark.parametrize("secret", [None, "wrong", SECRET + "x", ""])
+async def test_a_wrong_or_missing_secret_is_403_and_nothing_is_recorded(uow, clock, secret):
+    gateway, driver = gateway_for(uow, clock)
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    async with client_for(gateway) as client:
+        answer = await client.post(PATH, json=tg.text_message(12, 1, 1, "hi"), headers=headers)
+    assert answer.status_code == 403 and answer.json()["ok"] is False
+    assert await recorded(uow) == [] and driver.processed == []
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1, 2]", b'{"message": {}}', b'{"update_id": "7"}', b"\xff\xfe"]
+)
+async def test_a_body_that_is_not_an_update_is_400(uow, clock, body):
+    gateway, driver = gateway_for(uow, clock)
+    async with client_for(gateway) as client:
+        answer = await client.post(PATH, content=body, headers=HEADERS)
+    assert answer.status_code == 400 and answer.json()["ok"] is False
+    assert await recorded(uow) == [] and driver.processed == []
+
+
+async def test_an_oversized_body_is_413_without_recording(uow, clock):
+    gateway, driver = gateway_for(uow, clock)
+    huge = json.dumps({"update_id": 13, "pad": "x" * MAX_BODY}).encode()
+    async with client_for(gateway) as client:
+        answer = await client.post(PATH, content=huge, headers=HEADERS)
+    assert answer.status_code == 413
+    assert await recorded(uow) == [] and driver.processed == []
+
+
+async def test_other_methods_are_405_and_other_paths_pass_through(uow, clock):
+    gateway, _ = gateway_for(uow, clock)
+    async with client_for(gateway) as client:
+        got = await client.get(PATH)
+        other = await client.post("/webhooks/telegram/extra", json={})
+    assert got.status_code == 405 and got.headers["allow"] == "POST"
+    assert (other.status_code, other.content) == (299, b"inner")
+
+
+async def test_without_a_telegram_driver_the_route_is_404():
+    async with client_for(None) as client:
+        answer = await client.post(PATH, json={"update_id": 1}, headers=HEADERS)
+    assert answer.status_code == 404
+
+
+async def test_a_database_that_is_away_is_503_and_the_redelivery_is_processed(uow, clock):
+    away = create_engine("postgresql://postgres@127.0.0.1:9/nowhere")
+    down, lost = gateway_for(SqlUnitOfWorkFactory(away), clock)
+    update = tg.text_message(14, 1, 1, "楼道灯坏了")
+    async with client_for(down) as client:
+        answer = await client.post(PATH, json=update, headers=HEADERS)
+    await away.dispose()
+    assert answer.status_code == 503 and lost.processed == []
+    gateway, driver = gateway_for(uow, clock)  # the database is back; Telegram redelivers
+    async with client_for(gateway) as client:
+        again = await client.post(PATH, json=update, headers=HEADERS)
+    await settled(gateway)
+    assert again.status_code == 200 and driver.processed == [14]
