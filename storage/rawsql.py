@@ -20,7 +20,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -70,6 +70,10 @@ class RawSql:
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
+
+    @staticmethod
+    def read_date(value: Any) -> date:
+        return date.fromisoformat(value) if isinstance(value, str) else value
 
     @staticmethod
     def js(value: Any) -> str:

@@ -46,14 +46,8 @@ async def claim_paid(
         open_bills = [bill for bill in household.open if bill.unit_id == unit_id]
         if not open_bills:
             continue
-        existing = next(
-            (
-                t
-                for t in await uow.tickets.open_for_unit(unit_id)
-                if t.kind is TicketKind.FEE_DISPUTE
-            ),
-            None,
-        )
+        disputes = await uow.tickets.open_for_unit(unit_id, kind=TicketKind.FEE_DISPUTE)
+        existing = disputes[0] if disputes else None
         if existing is not None and existing.id is not None:
             if photo:
                 await uow.tickets.append_event(

@@ -163,7 +163,7 @@ def receipts(estate: Estate, household: Household, *, language: str) -> str:
 async def disputed_bill_ids(uow: UnitOfWork, unit_id: int) -> frozenset[int]:
     """Bills an open payment check (FEE_DISPUTE ticket) covers: reminders skip them."""
     ids: set[int] = set()
-    for ticket in await uow.tickets.open_for_unit(unit_id):
+    for ticket in await uow.tickets.open_for_unit(unit_id, kind=TicketKind.FEE_DISPUTE):
         if ticket.kind is TicketKind.FEE_DISPUTE and ticket.is_open:
             raw = ticket.details.get("bill_ids")
             if isinstance(raw, list):

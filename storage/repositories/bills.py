@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.rawsql import RawSql
 from storage.schema import (
     BillAdjustmentRow,
     BillRow,
@@ -59,8 +60,9 @@ def to_case(row: DunningCaseRow) -> DunningCase:
 
 
 class SqlBillRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def find(self, *, unit_id: int, item: str, period: str) -> Bill | None:
         stmt = select(BillRow).where(
@@ -112,13 +114,29 @@ class SqlBillRepository:
     async def for_units(
         self, unit_ids: Sequence[int], *, open_only: bool = False
     ) -> Sequence[Bill]:
+        """Every fee question reads these: written by hand (storage.rawsql)."""
         if not unit_ids:
             return []
-        stmt = select(BillRow).where(BillRow.unit_id.in_(list(unit_ids)))
-        if open_only:
-            stmt = stmt.where(BillRow.paid_at.is_(None))
-        stmt = stmt.order_by(BillRow.unit_id, BillRow.period, BillRow.item)
-        return [to_bill(row) for row in await self._session.scalars(stmt)]
+        raw = self._raw
+        rows = await raw.all(
+            "SELECT id, unit_id, item, period, amount_fen, due_date, paid_at FROM bills "
+            f"WHERE unit_id IN ({', '.join('?' * len(unit_ids))})"
+            + (" AND paid_at IS NULL" if open_only else "")
+            + " ORDER BY unit_id, period, item",
+            [int(unit_id) for unit_id in unit_ids],
+        )
+        return [
+            Bill(
+                id=int(bill_id),
+                unit_id=int(unit_id),
+                item=FeeItem(item),
+                period=str(period),
+                amount_fen=int(amount_fen),
+                due_date=raw.read_date(due_date),
+                paid_at=raw.read_dt(paid_at),
+            )
+            for bill_id, unit_id, item, period, amount_fen, due_date, paid_at in rows
+        ]
 
     async def for_estate(self, estate_id: int) -> Sequence[PlacedBill]:
         stmt = (

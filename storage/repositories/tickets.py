@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import insert_for, table_of
+from storage.rawsql import RawSql
 from storage.schema import TicketCounterRow, TicketEventRow, TicketRow
 from workflows.estate import Platform
 from workflows.ports import ConcurrentUpdate
@@ -100,9 +101,14 @@ def to_event(row: TicketEventRow) -> TicketEvent:
     )
 
 
+_OPEN = tuple(sorted(status.value for status in OPEN_STATUSES))
+_ANY_OPEN = f"SELECT 1 FROM tickets WHERE unit_id = ? AND status IN ({', '.join('?' * len(_OPEN))})"
+
+
 class SqlTicketRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, raw: RawSql) -> None:
         self._session = session
+        self._raw = raw
 
     async def _next_number(self, estate_id: int, prefix: str, day: str) -> str:
         table = table_of(TicketCounterRow)
@@ -188,15 +194,26 @@ class SqlTicketRepository:
         stmt = stmt.order_by(TicketRow.created_at, TicketRow.id)
         return [to_ticket(row) for row in await self._session.scalars(stmt)]
 
-    async def open_for_unit(self, unit_id: int) -> Sequence[Ticket]:
+    async def open_for_unit(
+        self, unit_id: int, *, kind: TicketKind | None = None
+    ) -> Sequence[Ticket]:
+        """Asked on every fee question, where the answer is nearly always "none": that
+        answer comes from one hand-written statement, tickets themselves from the ORM."""
+        if kind is None:
+            found = await self._raw.one(_ANY_OPEN + " LIMIT 1", [unit_id, *_OPEN])
+        else:
+            found = await self._raw.one(
+                _ANY_OPEN + " AND kind = ? LIMIT 1", [unit_id, *_OPEN, kind.value]
+            )
+        if found is None:
+            return []
         stmt = (
             select(TicketRow)
-            .where(
-                TicketRow.unit_id == unit_id,
-                TicketRow.status.in_([status.value for status in OPEN_STATUSES]),
-            )
+            .where(TicketRow.unit_id == unit_id, TicketRow.status.in_(_OPEN))
             .order_by(TicketRow.id)
         )
+        if kind is not None:
+            stmt = stmt.where(TicketRow.kind == kind.value)
         return [to_ticket(row) for row in await self._session.scalars(stmt)]
 
     async def append_event(self, event: TicketEvent) -> TicketEvent:

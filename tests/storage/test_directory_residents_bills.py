@@ -109,7 +109,10 @@ async def test_bills_adjust_and_pay(uow, demo_estate):
     async with uow() as tx:
         assert await tx.bills.for_units([unit.id], open_only=True) == []
         found = await tx.bills.find(unit_id=unit.id, item="property", period="2026-11")
+        read_by_hand = await tx.bills.for_units([unit.id, 999_999])
     assert found is not None and found.paid_at == NOW and found.is_paid
+    assert read_by_hand == [found]  # the hand-written read and the ORM agree on every field
+    assert read_by_hand[0].due_date == date(2026, 11, 15)
 
 
 async def test_one_survey_answer_per_round(uow, demo_estate):

@@ -165,4 +165,12 @@ async def test_for_reporter_and_open_for_unit(uow, demo_estate):
     async with uow() as tx:
         assert [t.id for t in await tx.tickets.open_for_unit(unit.id)] == [open_one.id]
         assert [t.id for t in await tx.tickets.for_reporter(reporter)] == [open_one.id]
+        assert await tx.tickets.open_for_unit(unit.id, kind=TicketKind.FEE_DISPUTE) == []
+        dispute = await tx.tickets.add(
+            new_ticket(demo_estate, TicketKind.FEE_DISPUTE, unit_id=unit.id), number_day="20261123"
+        )
+        disputes = await tx.tickets.open_for_unit(unit.id, kind=TicketKind.FEE_DISPUTE)
+        both = await tx.tickets.open_for_unit(unit.id)
     assert closed.id != open_one.id
+    assert [t.id for t in disputes] == [dispute.id]
+    assert [t.id for t in both] == [open_one.id, dispute.id]
