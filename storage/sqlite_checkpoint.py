@@ -38,7 +38,6 @@ class Checkpointer:
         self._interval = interval
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
-        self.passes = 0
         self.last: tuple[int, int, int] | None = None
 
     def start(self) -> None:
@@ -51,7 +50,6 @@ class Checkpointer:
     def checkpoint_now(self, connection: sqlite3.Connection) -> tuple[int, int, int]:
         """One PASSIVE checkpoint: (busy, log frames, frames copied)."""
         row = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        self.passes += 1
         self.last = (int(row[0]), int(row[1]), int(row[2]))
         return self.last
 

@@ -92,9 +92,9 @@ class TelegramGateway:
             raise Rejected(400, "not a Telegram update (no integer update_id)")
         return update
 
-    async def receive(self, body: bytes, secret_header: str | None) -> bool:
-        """Authenticate, parse and record; True if new (processing was scheduled)."""
-        self.check_secret(secret_header)
+    async def accept(self, body: bytes) -> bool:
+        """Parse and record an authenticated request (``check_secret`` first, before reading
+        the body); True if the update is new and its processing was scheduled."""
         update = self.parse(body)
         record = InboundUpdate(
             channel=Platform.TELEGRAM,

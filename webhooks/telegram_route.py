@@ -32,10 +32,6 @@ _SECRET = SECRET_HEADER.encode("latin-1")
 _OK = b'{"ok":true}'
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class TelegramWebhookRoute:
     """Serves the webhook path; ``gateway`` is looked up per request (it exists once the
     application's start-up has built the services)."""
@@ -63,12 +59,7 @@ class TelegramWebhookRoute:
         try:
             # The secret is checked before the body is read: a stranger's upload costs nothing.
             gateway.check_secret(secret)
-            body = await _read_body(receive)
-            await gateway.receive(body, secret)
-        except BodyTooLarge:
-            log.info("webhook rejected (413): update too large")
-            await _respond(send, 413, {"ok": False, "error": "update too large"})
-            return
+            await gateway.accept(await _read_body(receive))
         except Rejected as exc:
             log.info("webhook rejected (%s): %s", exc.status, exc.reason)
             await _respond(send, exc.status, {"ok": False, "error": exc.reason})
@@ -90,7 +81,7 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            raise BodyTooLarge
+            raise Rejected(413, "update too large")
         chunks.append(chunk)
         if not message.get("more_body", False):
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
