@@ -10,6 +10,7 @@ serialised; an update that failed half-way is retried by the recovery sweep, and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -96,11 +97,18 @@ class TelegramGateway:
         """Parse and record an authenticated request (``check_secret`` first, before reading
         the body); True if the update is new and its processing was scheduled."""
         update = self.parse(body)
+        # Kept as received when it is plain UTF-8 JSON text (Telegram's): json also reads
+        # UTF-16/32 and a byte-order mark, which are stored re-encoded instead.
+        text: str | None = None
+        if body[:1] == b"{":
+            with contextlib.suppress(UnicodeDecodeError):
+                text = body.decode()
         record = InboundUpdate(
             channel=Platform.TELEGRAM,
             update_id=str(update["update_id"]),
             payload=update,
             received_at=self._clock.now(),
+            payload_json=text,
         )
         fresh = await self._receipts.record(record)
         if fresh:

@@ -101,3 +101,6 @@ class InboundUpdate:
     received_at: datetime
     processed_at: datetime | None = None
     id: int | None = None
+    #: ``payload`` exactly as it arrived, when that was JSON text: stored as it is instead of
+    #: encoding the parsed update again (a third of the cost of recording it).
+    payload_json: str | None = field(default=None, compare=False, repr=False)

@@ -35,7 +35,7 @@ class SqlInboundLog:
             params += [
                 item.channel.value,
                 item.update_id,
-                raw.js(dict(item.payload)),
+                item.payload_json if item.payload_json is not None else raw.js(dict(item.payload)),
                 raw.dt(item.received_at),
             ]
         fresh = await raw.all(

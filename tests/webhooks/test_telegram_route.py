@@ -129,3 +129,40 @@ async def test_a_database_that_is_away_is_503_and_the_redelivery_is_processed(uo
         again = await client.post(PATH, json=update, headers=HEADERS)
     await settled(gateway)
     assert again.status_code == 200 and driver.processed == [14]
+
+
+class StalledDriver(RecordingDriver):
+    """Fails every update, so each stays recorded and unprocessed, as after a crash."""
+
+    async def process_update(self, update: dict[str, Any]) -> bool:
+        raise RuntimeError("the core is down")
+
+
+async def test_the_update_is_stored_as_it_arrived_and_read_back_whole(uow, clock):
+    """The body is stored as received (no second JSON encoding); any other encoding json
+    accepts is stored re-encoded. The recovery sweep reads every one back as the update."""
+    from sqlalchemy import text
+
+    gateway = TelegramGateway(driver=StalledDriver(), uow=uow, clock=clock, secret=SECRET)  # type: ignore[arg-type]
+    # Each update is built once: the fake's default date is the wall clock, and a second
+    # copy built a tick later would differ from the stored one by its date alone.
+    greeting = tg.text_message(33, 1, 1, "你好")
+    polite = tg.text_message(34, 1, 1, "您好")
+    utf8 = json.dumps(tg.text_message(31, 1, 1, "漏水 \\ud83d <b>&")).encode()
+    lone = b'{"update_id": 32, "message": {"text": "\\ud800 broken emoji"}}'
+    bom = "\ufeff".encode() + json.dumps(greeting).encode()
+    utf16 = json.dumps(polite, ensure_ascii=False).encode("utf-16")
+    async with client_for(gateway) as client:
+        for body in (utf8, lone, bom, utf16):
+            answer = await client.post(PATH, content=body, headers=HEADERS)
+            assert answer.status_code == 200, body
+    await settled(gateway)
+    async with uow() as tx:
+        stored = {u.update_id: u.payload for u in await tx.inbound.unprocessed(limit=10)}
+        as_text = await tx.session.scalar(
+            text("SELECT CAST(payload AS TEXT) FROM inbound_updates WHERE update_id = '31'")
+        )
+    assert stored["31"] == json.loads(utf8) and as_text == utf8.decode()
+    assert stored["32"]["message"] == {"text": "\ud800 broken emoji"}
+    assert stored["33"] == greeting
+    assert stored["34"] == polite
