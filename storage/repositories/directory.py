@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,11 +15,6 @@ from storage.schema import (
     EntranceRow,
     EstateRow,
     FaqRow,
-    StaffGridRow,
-    StaffGroupBuildingRow,
-    StaffGroupRow,
-    StaffIdentityRow,
-    StaffRow,
     UnitRow,
 )
 from workflows.estate import (
@@ -57,32 +53,6 @@ def to_building(row: BuildingRow) -> Building:
     )
 
 
-def to_staff(row: StaffRow) -> Staff:
-    return Staff(
-        id=row.id,
-        estate_id=row.estate_id,
-        code=row.code,
-        name=row.name,
-        role=StaffRole(row.role),
-        phone=row.phone,
-        off_days=tuple(int(day) for day in row.off_days),
-        on_duty_fallback=row.on_duty_fallback,
-    )
-
-
-def to_group(row: StaffGroupRow) -> StaffGroup:
-    return StaffGroup(
-        id=row.id,
-        estate_id=row.estate_id,
-        code=row.code,
-        name=row.name,
-        platform=Platform(row.platform),
-        chat_id=row.chat_id,
-        purpose=GroupPurpose(row.purpose),
-        thread_id=row.thread_id,
-    )
-
-
 def to_unit(row: UnitRow, entrance_code: str, building_code: str) -> Unit:
     return Unit(
         id=row.id,
@@ -110,11 +80,32 @@ _UNIT = (
     "FROM units u JOIN entrances e ON e.id = u.entrance_id "
     "JOIN buildings b ON b.id = u.building_id WHERE u.id = ?"
 )
-_STAFF_BY_IDENTITY = (
+_STAFF = (
     "SELECT s.id, s.estate_id, s.code, s.name, s.role, s.phone, s.off_days, s.on_duty_fallback "
-    "FROM staff s JOIN staff_identities i ON i.staff_id = s.id "
+    "FROM staff s"
+)
+_STAFF_BY_IDENTITY = (
+    f"{_STAFF} JOIN staff_identities i ON i.staff_id = s.id "
     "WHERE i.platform = ? AND i.external_id = ?"
 )
+_GROUP = (
+    "SELECT g.id, g.estate_id, g.code, g.name, g.platform, g.chat_id, g.purpose, g.thread_id "
+    "FROM staff_groups g"
+)
+
+
+def _read_group(row: Sequence[Any]) -> StaffGroup:
+    gid, estate_id, code, name, platform, chat_id, purpose, thread_id = row
+    return StaffGroup(
+        id=gid,
+        estate_id=estate_id,
+        code=code,
+        name=name,
+        platform=Platform(platform),
+        chat_id=chat_id,
+        purpose=GroupPurpose(purpose),
+        thread_id=thread_id,
+    )
 
 
 class SqlEstateDirectory:
@@ -177,15 +168,32 @@ class SqlEstateDirectory:
         row, entrance_code, building_code = found[0]
         return to_unit(row, entrance_code, building_code)
 
+    # Staff and groups are read whenever a ticket is filed or a button pressed: written by
+    # hand (storage.rawsql), each ORM statement cost more than the rest of the message.
+
     async def staff(self, staff_id: int) -> Staff | None:
-        row = await self._session.get(StaffRow, staff_id)
-        return to_staff(row) if row else None
+        row = await self._raw.one(f"{_STAFF} WHERE s.id = ?", [staff_id])
+        return self._read_staff(row) if row else None
 
     async def staff_by_identity(self, platform: Platform, external_id: str) -> Staff | None:
-        """Asked on every button press and group message: written by hand (storage.rawsql)."""
         row = await self._raw.one(_STAFF_BY_IDENTITY, [platform.value, external_id])
-        if row is None:
-            return None
+        return self._read_staff(row) if row else None
+
+    async def staff_with_role(self, estate_id: int, role: StaffRole) -> Sequence[Staff]:
+        rows = await self._raw.all(
+            f"{_STAFF} WHERE s.estate_id = ? AND s.role = ? ORDER BY s.id", [estate_id, role.value]
+        )
+        return [self._read_staff(row) for row in rows]
+
+    async def stewards_of_building(self, building_id: int) -> Sequence[Staff]:
+        rows = await self._raw.all(
+            f"{_STAFF} JOIN staff_grid g ON g.staff_id = s.id WHERE g.building_id = ? "
+            "ORDER BY s.id",
+            [building_id],
+        )
+        return [self._read_staff(row) for row in rows]
+
+    def _read_staff(self, row: Sequence[Any]) -> Staff:
         sid, estate_id, code, name, role, phone, off_days, fallback = row
         return Staff(
             id=sid,
@@ -198,67 +206,44 @@ class SqlEstateDirectory:
             on_duty_fallback=bool(fallback),
         )
 
-    async def staff_with_role(self, estate_id: int, role: StaffRole) -> Sequence[Staff]:
-        stmt = (
-            select(StaffRow)
-            .where(StaffRow.estate_id == estate_id, StaffRow.role == role.value)
-            .order_by(StaffRow.id)
-        )
-        return [to_staff(row) for row in await self._session.scalars(stmt)]
-
-    async def stewards_of_building(self, building_id: int) -> Sequence[Staff]:
-        stmt = (
-            select(StaffRow)
-            .join(StaffGridRow, StaffGridRow.staff_id == StaffRow.id)
-            .where(StaffGridRow.building_id == building_id)
-            .order_by(StaffRow.id)
-        )
-        return [to_staff(row) for row in await self._session.scalars(stmt)]
-
     async def grid_of(self, staff_id: int) -> Sequence[int]:
-        stmt = select(StaffGridRow.building_id).where(StaffGridRow.staff_id == staff_id)
-        return sorted(await self._session.scalars(stmt))
+        rows = await self._raw.all(
+            "SELECT building_id FROM staff_grid WHERE staff_id = ? ORDER BY building_id",
+            [staff_id],
+        )
+        return [int(building_id) for (building_id,) in rows]
 
     async def staff_identity(self, staff_id: int, platform: Platform) -> str | None:
-        stmt = select(StaffIdentityRow.external_id).where(
-            StaffIdentityRow.staff_id == staff_id, StaffIdentityRow.platform == platform.value
+        row = await self._raw.one(
+            "SELECT external_id FROM staff_identities WHERE staff_id = ? AND platform = ?",
+            [staff_id, platform.value],
         )
-        return await self._session.scalar(stmt)
+        return str(row[0]) if row else None
 
     async def groups_for_building(
         self, building_id: int, platform: Platform
     ) -> Sequence[StaffGroup]:
-        stmt = (
-            select(StaffGroupRow)
-            .join(StaffGroupBuildingRow, StaffGroupBuildingRow.group_id == StaffGroupRow.id)
-            .where(
-                StaffGroupBuildingRow.building_id == building_id,
-                StaffGroupRow.platform == platform.value,
-            )
-            .order_by(StaffGroupRow.id)
+        rows = await self._raw.all(
+            f"{_GROUP} JOIN staff_group_buildings gb ON gb.group_id = g.id "
+            "WHERE gb.building_id = ? AND g.platform = ? ORDER BY g.id",
+            [building_id, platform.value],
         )
-        return [to_group(row) for row in await self._session.scalars(stmt)]
+        return [_read_group(row) for row in rows]
 
     async def groups_with_purpose(
         self, estate_id: int, purpose: GroupPurpose, platform: Platform
     ) -> Sequence[StaffGroup]:
-        stmt = (
-            select(StaffGroupRow)
-            .where(
-                StaffGroupRow.estate_id == estate_id,
-                StaffGroupRow.purpose == purpose.value,
-                StaffGroupRow.platform == platform.value,
-            )
-            .order_by(StaffGroupRow.id)
+        rows = await self._raw.all(
+            f"{_GROUP} WHERE g.estate_id = ? AND g.purpose = ? AND g.platform = ? ORDER BY g.id",
+            [estate_id, purpose.value, platform.value],
         )
-        return [to_group(row) for row in await self._session.scalars(stmt)]
+        return [_read_group(row) for row in rows]
 
     async def group_by_chat(self, platform: Platform, chat_id: str) -> StaffGroup | None:
-        stmt = select(StaffGroupRow).where(
-            StaffGroupRow.platform == platform.value, StaffGroupRow.chat_id == chat_id
+        row = await self._raw.one(
+            f"{_GROUP} WHERE g.platform = ? AND g.chat_id = ? LIMIT 1", [platform.value, chat_id]
         )
-        row = await self._session.scalar(stmt.limit(1))
-        return to_group(row) if row else None
+        return _read_group(row) if row else None
 
     async def faq(self, estate_id: int) -> Sequence[FaqEntry]:
         stmt = select(FaqRow).where(FaqRow.estate_id == estate_id).order_by(FaqRow.id)

@@ -1,4 +1,8 @@
-"""Tickets with optimistic versioning, quotable numbers and the append-only trail."""
+"""Tickets with optimistic versioning, quotable numbers and the append-only trail.
+
+Every statement is hand-written (see :mod:`storage.repositories.ticket_rows` for why): the
+repository runs on the unit of work's connection, inside its transaction, like the ORM would.
+"""
 
 from __future__ import annotations
 
@@ -6,169 +10,91 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dialect import insert_for, table_of
 from storage.rawsql import RawSql
-from storage.schema import TicketCounterRow, TicketEventRow, TicketRow
-from workflows.estate import Platform
+from storage.repositories.ticket_rows import (
+    DATA_COLUMNS,
+    EVENT_COLUMNS,
+    TICKET_COLUMNS,
+    read_event,
+    read_ticket,
+    values,
+)
 from workflows.ports import ConcurrentUpdate
-from workflows.tickets import (
-    NUMBER_PREFIX,
-    OPEN_STATUSES,
-    ActorKind,
-    Attachment,
-    Milestones,
-    Ticket,
-    TicketEvent,
-    TicketKind,
-    TicketLevel,
-    TicketStatus,
-)
-
-_MILESTONES = (
-    "respond_by",
-    "on_site_by",
-    "resolve_by",
-    "callback_due",
-    "responded_at",
-    "on_site_at",
-    "resolved_at",
-    "callback_at",
-)
-
-
-def to_ticket(row: TicketRow) -> Ticket:
-    return Ticket(
-        id=row.id,
-        estate_id=row.estate_id,
-        number=row.number,
-        kind=TicketKind(row.kind),
-        status=TicketStatus(row.status),
-        level=TicketLevel(row.level) if row.level else None,
-        summary=row.summary,
-        created_at=row.created_at,
-        unit_id=row.unit_id,
-        building_id=row.building_id,
-        reporter_id=row.reporter_id,
-        assignee_id=row.assignee_id,
-        channel=Platform(row.channel) if row.channel else None,
-        location=row.location,
-        wanted_time=row.wanted_time,
-        milestones=Milestones(**{name: getattr(row, name) for name in _MILESTONES}),
-        attachments=tuple(Attachment(**item) for item in row.attachments),
-        details=dict(row.details),
-        version=row.version,
-    )
-
-
-def _columns(ticket: Ticket) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "estate_id": ticket.estate_id,
-        "kind": ticket.kind.value,
-        "status": ticket.status.value,
-        "level": ticket.level.value if ticket.level else None,
-        "summary": ticket.summary,
-        "created_at": ticket.created_at,
-        "unit_id": ticket.unit_id,
-        "building_id": ticket.building_id,
-        "reporter_id": ticket.reporter_id,
-        "assignee_id": ticket.assignee_id,
-        "channel": ticket.channel.value if ticket.channel else None,
-        "location": ticket.location,
-        "wanted_time": ticket.wanted_time,
-        "attachments": [
-            {"kind": a.kind, "ref": a.ref, "caption": a.caption} for a in ticket.attachments
-        ],
-        "details": dict(ticket.details),
-    }
-    values.update({name: getattr(ticket.milestones, name) for name in _MILESTONES})
-    return values
-
-
-def to_event(row: TicketEventRow) -> TicketEvent:
-    return TicketEvent(
-        id=row.id,
-        ticket_id=row.ticket_id,
-        at=row.at,
-        action=row.action,
-        actor_kind=ActorKind(row.actor_kind),
-        actor_id=row.actor_id,
-        channel=Platform(row.channel) if row.channel else None,
-        note=row.note,
-        data=dict(row.data),
-    )
-
+from workflows.tickets import NUMBER_PREFIX, OPEN_STATUSES, Ticket, TicketEvent, TicketKind
 
 _OPEN = tuple(sorted(status.value for status in OPEN_STATUSES))
-_ANY_OPEN = f"SELECT 1 FROM tickets WHERE unit_id = ? AND status IN ({', '.join('?' * len(_OPEN))})"
+_IN_OPEN = f"status IN ({', '.join('?' * len(_OPEN))})"
+_SELECT = f"SELECT {TICKET_COLUMNS} FROM tickets"
+_NEXT_NUMBER = (
+    "INSERT INTO ticket_counters (estate_id, prefix, day, last_value) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (estate_id, prefix, day) "
+    "DO UPDATE SET last_value = ticket_counters.last_value + 1 RETURNING last_value"
+)
+_INSERT = (
+    f"INSERT INTO tickets (number, version, {', '.join(DATA_COLUMNS)}) "
+    f"VALUES (?, 1, {', '.join('?' * len(DATA_COLUMNS))}) RETURNING {TICKET_COLUMNS}"
+)
+_SAVE = (
+    f"UPDATE tickets SET version = ?, {', '.join(f'{c} = ?' for c in DATA_COLUMNS)} "
+    f"WHERE id = ? AND version = ? RETURNING {TICKET_COLUMNS}"
+)
+_INSERT_EVENT = (
+    "INSERT INTO ticket_events (ticket_id, at, action, actor_kind, actor_id, channel, note, "
+    f"data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {EVENT_COLUMNS}"
+)
 
 
 class SqlTicketRepository:
     def __init__(self, session: AsyncSession, raw: RawSql) -> None:
-        self._session = session
+        # The session is unused since tickets went hand-written; the signature matches the
+        # other repositories so the unit of work builds them alike.
         self._raw = raw
 
     async def _next_number(self, estate_id: int, prefix: str, day: str) -> str:
-        table = table_of(TicketCounterRow)
-        stmt = insert_for(self._session, table).values(
-            estate_id=estate_id, prefix=prefix, day=day, last_value=1
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["estate_id", "prefix", "day"],
-            set_={"last_value": table.c.last_value + 1},
-        ).returning(table.c.last_value)
-        value = (await self._session.execute(stmt)).scalar_one()
-        return f"{prefix}-{day}-{value:04d}"
+        row = await self._raw.one(_NEXT_NUMBER, [estate_id, prefix, day])
+        assert row is not None
+        return f"{prefix}-{day}-{int(row[0]):04d}"
 
     async def add(self, ticket: Ticket, *, number_day: str) -> Ticket:
         number = ticket.number or await self._next_number(
             ticket.estate_id, NUMBER_PREFIX[ticket.kind], number_day
         )
-        row = TicketRow(number=number, version=1, **_columns(ticket))
-        self._session.add(row)
-        await self._session.flush()
-        return to_ticket(row)
+        row = await self._raw.one(_INSERT, [number, *values(self._raw, ticket)])
+        assert row is not None
+        return read_ticket(row)
 
     async def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
-        stmt = select(TicketRow).where(TicketRow.id == ticket_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = await self._session.scalar(stmt.execution_options(populate_existing=True))
-        return to_ticket(row) if row else None
+        # SQLite has one writer at a time and no FOR UPDATE: the lock is PostgreSQL's alone.
+        lock = " FOR UPDATE" if for_update and not self._raw.sqlite else ""
+        row = await self._raw.one(f"{_SELECT} WHERE id = ?{lock}", [ticket_id])
+        return read_ticket(row) if row else None
 
     async def by_number(self, number: str) -> Ticket | None:
-        stmt = select(TicketRow).where(TicketRow.number == number.strip().upper())
-        row = await self._session.scalar(stmt.order_by(TicketRow.id).limit(1))
-        return to_ticket(row) if row else None
+        row = await self._raw.one(
+            f"{_SELECT} WHERE number = ? ORDER BY id LIMIT 1", [number.strip().upper()]
+        )
+        return read_ticket(row) if row else None
 
     async def save(self, ticket: Ticket) -> Ticket:
         """Compare-and-set on ``version``: of two stewards claiming at once, one wins."""
         if ticket.id is None:
             raise ValueError("save() needs a stored ticket; use add()")
-        stmt = (
-            update(TicketRow)
-            .where(TicketRow.id == ticket.id, TicketRow.version == ticket.version)
-            .values(version=ticket.version + 1, **_columns(ticket))
-            .returning(TicketRow.version)
-            .execution_options(synchronize_session=False)
+        row = await self._raw.one(
+            _SAVE,
+            [ticket.version + 1, *values(self._raw, ticket), ticket.id, ticket.version],
         )
-        new_version = (await self._session.execute(stmt)).scalar_one_or_none()
-        if new_version is None:
+        if row is None:
             raise ConcurrentUpdate(f"ticket {ticket.id} was changed by someone else")
-        stored = await self.get(ticket.id)
-        assert stored is not None
-        return stored
+        return read_ticket(row)
 
     async def for_reporter(self, resident_id: int, *, limit: int = 20) -> Sequence[Ticket]:
-        stmt = (
-            select(TicketRow)
-            .where(TicketRow.reporter_id == resident_id)
-            .order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
-            .limit(limit)
+        rows = await self._raw.all(
+            f"{_SELECT} WHERE reporter_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            [resident_id, limit],
         )
-        return [to_ticket(row) for row in await self._session.scalars(stmt)]
+        return [read_ticket(row) for row in rows]
 
     async def search(
         self,
@@ -180,61 +106,61 @@ class SqlTicketRepository:
         created_from: datetime | None = None,
         created_before: datetime | None = None,
     ) -> Sequence[Ticket]:
-        stmt = select(TicketRow).where(TicketRow.estate_id == estate_id)
+        where: list[str] = ["estate_id = ?"]
+        params: list[Any] = [estate_id]
         if building_id is not None:
-            stmt = stmt.where(TicketRow.building_id == building_id)
+            where.append("building_id = ?")
+            params.append(building_id)
         if kinds is not None:
-            stmt = stmt.where(TicketRow.kind.in_([kind.value for kind in kinds]))
+            chosen = sorted(kind.value for kind in kinds)
+            where.append(f"kind IN ({', '.join('?' * len(chosen))})" if chosen else "1 = 0")
+            params += chosen
         if open_only:
-            stmt = stmt.where(TicketRow.status.in_([status.value for status in OPEN_STATUSES]))
+            where.append(_IN_OPEN)
+            params += _OPEN
         if created_from is not None:
-            stmt = stmt.where(TicketRow.created_at >= created_from)
+            where.append("created_at >= ?")
+            params.append(self._raw.dt(created_from))
         if created_before is not None:
-            stmt = stmt.where(TicketRow.created_at < created_before)
-        stmt = stmt.order_by(TicketRow.created_at, TicketRow.id)
-        return [to_ticket(row) for row in await self._session.scalars(stmt)]
+            where.append("created_at < ?")
+            params.append(self._raw.dt(created_before))
+        rows = await self._raw.all(
+            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY created_at, id", params
+        )
+        return [read_ticket(row) for row in rows]
 
     async def open_for_unit(
         self, unit_id: int, *, kind: TicketKind | None = None
     ) -> Sequence[Ticket]:
-        """Asked on every fee question, where the answer is nearly always "none": that
-        answer comes from one hand-written statement, tickets themselves from the ORM."""
-        if kind is None:
-            found = await self._raw.one(_ANY_OPEN + " LIMIT 1", [unit_id, *_OPEN])
-        else:
-            found = await self._raw.one(
-                _ANY_OPEN + " AND kind = ? LIMIT 1", [unit_id, *_OPEN, kind.value]
-            )
-        if found is None:
-            return []
-        stmt = (
-            select(TicketRow)
-            .where(TicketRow.unit_id == unit_id, TicketRow.status.in_(_OPEN))
-            .order_by(TicketRow.id)
-        )
+        """Asked on every fee question, where the answer is nearly always "none"."""
+        sql = f"{_SELECT} WHERE unit_id = ? AND {_IN_OPEN}"
+        params: list[Any] = [unit_id, *_OPEN]
         if kind is not None:
-            stmt = stmt.where(TicketRow.kind == kind.value)
-        return [to_ticket(row) for row in await self._session.scalars(stmt)]
+            sql += " AND kind = ?"
+            params.append(kind.value)
+        return [read_ticket(row) for row in await self._raw.all(sql + " ORDER BY id", params)]
 
     async def append_event(self, event: TicketEvent) -> TicketEvent:
-        row = TicketEventRow(
-            ticket_id=event.ticket_id,
-            at=event.at,
-            action=event.action,
-            actor_kind=event.actor_kind.value,
-            actor_id=event.actor_id,
-            channel=event.channel.value if event.channel else None,
-            note=event.note,
-            data=dict(event.data),
+        raw = self._raw
+        row = await raw.one(
+            _INSERT_EVENT,
+            [
+                event.ticket_id,
+                raw.dt(event.at),
+                event.action,
+                event.actor_kind.value,
+                event.actor_id,
+                event.channel.value if event.channel else None,
+                event.note,
+                raw.js(dict(event.data)),
+            ],
         )
-        self._session.add(row)
-        await self._session.flush()
-        return to_event(row)
+        assert row is not None
+        return read_event(row)
 
     async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
-        stmt = (
-            select(TicketEventRow)
-            .where(TicketEventRow.ticket_id == ticket_id)
-            .order_by(TicketEventRow.at, TicketEventRow.id)
+        rows = await self._raw.all(
+            f"SELECT {EVENT_COLUMNS} FROM ticket_events WHERE ticket_id = ? ORDER BY at, id",
+            [ticket_id],
         )
-        return [to_event(row) for row in await self._session.scalars(stmt)]
+        return [read_event(row) for row in rows]
