@@ -32,7 +32,15 @@ def build_core(runtime: Runtime) -> ConversationCore:
     from intents.textlibs import segmenter
 
     intents.load_classifier()
-    return ConversationCore(runtime.uow, runtime.clock, intents.classify, segmenter().cut)
+    # Group commit pays on SQLite (commits dominate); on PostgreSQL turns overlap their
+    # round trips on several connections instead (see bot.core.batching).
+    return ConversationCore(
+        runtime.uow,
+        runtime.clock,
+        intents.classify,
+        segmenter().cut,
+        group_commit=runtime.engine.dialect.name == "sqlite",
+    )
 
 
 def build_telegram_driver(runtime: Runtime, handle: object) -> TelegramDriver | None:

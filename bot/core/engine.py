@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core.batching import TurnBatcher
 from bot.core.inbound import Inbound, InboundKind, Outcome
 from bot.core.ports import Tokenize, Understand
 from bot.core.turn import Turn
@@ -34,8 +36,13 @@ class ConversationCore:
         clock: Clock,
         understand: Understand,
         tokenize: Tokenize | None = None,
+        *,
+        group_commit: bool = True,
     ) -> None:
         self._uow = uow
+        self._batcher = (
+            TurnBatcher(self._handle_together, self.handle_alone) if group_commit else None
+        )
         self.clock = clock
         self.understand = understand
         self.tokenize = tokenize
@@ -43,25 +50,40 @@ class ConversationCore:
         self._estates: dict[int, tuple[float, Estate]] = {}
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        """Handle one message; under load, with group commit on, it shares a transaction with
+        other chats' turns (bot.core.batching), with the same result as handling it alone."""
+        if self._batcher is None:
+            return await self.handle_alone(inbound)
+        return await self._batcher.submit(inbound)
+
+    async def handle_alone(self, inbound: Inbound) -> Outcome:
         for attempt in range(3):
             try:
                 async with self._uow() as uow:
-                    now = self.clock.now()
-                    fresh = await uow.inbound.start_processing(
-                        inbound.channel, inbound.update_id, at=now
-                    )
-                    if not fresh:
-                        return Outcome(handled=False)  # a replay: it was answered already
-                    turn = await self._open(uow, inbound, now)
-                    loaded = turn.conversation
-                    outcome = await self._route(turn)
-                    if turn.conversation != loaded:
-                        await uow.conversations.save(turn.conversation, at=turn.now)
+                    outcome = await self._turn(uow, inbound)
                     await uow.commit()
                     return outcome
             except ConcurrentUpdate:
                 log.info("conversation race on %s, retry %d", inbound.chat_id, attempt + 1)
         return Outcome(ack="系统繁忙，请稍后再试。", alert=True, handled=False)
+
+    async def _handle_together(self, inbounds: Sequence[Inbound]) -> list[Outcome]:
+        async with self._uow() as uow:
+            outcomes = [await self._turn(uow, inbound) for inbound in inbounds]
+            await uow.commit()
+        return outcomes
+
+    async def _turn(self, uow: UnitOfWork, inbound: Inbound) -> Outcome:
+        now = self.clock.now()
+        fresh = await uow.inbound.start_processing(inbound.channel, inbound.update_id, at=now)
+        if not fresh:
+            return Outcome(handled=False)  # a replay: it was answered already
+        turn = await self._open(uow, inbound, now)
+        loaded = turn.conversation
+        outcome = await self._route(turn)
+        if turn.conversation != loaded:
+            await uow.conversations.save(turn.conversation, at=turn.now)
+        return outcome
 
     async def _open(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> Turn:
         conversation = await uow.conversations.load(
