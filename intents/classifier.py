@@ -78,7 +78,7 @@ class Classifier:
         language = language_of(norm)
         if not norm.has_words:
             return Classification(
-                text, Intent.OTHER, 1.0, None, entities, hints, language, None, (), "no-text"
+                text, Intent.OTHER, 1.0, None, entities, hints, language, None, "no-text"
             )
         model = self.intent_model
         features = self.features(norm.lowered)
@@ -103,11 +103,13 @@ class Classifier:
         if rule is not None and not rule.startswith(("priority", "emergency-")):
             confidence = max(confidence, RULE_CONFIDENCE)
         urgency = self._urgency(intent, norm.lowered, features)
-        top = model.explain_scored(scored, intent.value)
-        if rule is not None:
-            top = ((f"rule:{rule}", 1.0), *top[:4])
+
+        def explain() -> tuple[tuple[str, float], ...]:
+            top = model.explain_scored(scored, intent.value)
+            return ((f"rule:{rule}", 1.0), *top[:4]) if rule is not None else top
+
         return Classification(
-            text, intent, confidence, urgency, entities, hints, language, kind, top, rule
+            text, intent, confidence, urgency, entities, hints, language, kind, rule, explain
         )
 
     @staticmethod

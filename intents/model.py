@@ -6,9 +6,13 @@ code against them without paying for the classifier's start-up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
+
+Features = tuple[tuple[str, float], ...]
 
 
 class Intent(StrEnum):
@@ -111,8 +115,14 @@ class Classification:
     hints: ComplaintHints
     language: Language
     emergency_kind: EmergencyKind | None
-    top_features: tuple[tuple[str, float], ...]
     rule: str | None = None  # name of the safety/boundary rule that decided, if any
+    explain: Callable[[], Features] = field(default=tuple, compare=False, repr=False)
+
+    @cached_property
+    def top_features(self) -> Features:
+        """The features that pushed hardest towards the intent, worked out when first asked:
+        explaining costs a tenth of classifying, and only tests and tools look."""
+        return self.explain()
 
     def to_json(self) -> dict[str, object]:
         """The `guanjia classify` JSON object, exactly as the contract lists its keys."""

@@ -7,6 +7,7 @@ entity extractors all read the same folded text so that "電梯壞了！！！",
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -141,8 +142,13 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() and not _is_emoji(ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=16)
 def normalise(original: str) -> Normalised:
-    """Fold width, script, emoji, punctuation runs, case and address numerals of a message."""
+    """Fold width, script, emoji, punctuation runs, case and address numerals of a message.
+
+    Remembers the last few: the conversation core detects a message's language and then
+    classifies it, and both start here.
+    """
     text = original[:MAX_CHARS]
     exclamations = text.count("!") + text.count("！")
     text = unicodedata.normalize("NFKC", text)
