@@ -42,3 +42,29 @@ def test_redacted_settings_hide_secrets():
     )
     shown = str(settings.redacted())
     assert "hunter2" not in shown and "ABCDEF" not in shown and "***" in shown
+
+
+async def test_the_webhook_is_answered_ahead_of_fastapi_and_everything_else_by_it(
+    db_url, monkeypatch
+):
+    """The webhook path never enters FastAPI's request machinery; other paths still do."""
+    from fastapi import FastAPI
+
+    entered: list[str] = []
+    original = FastAPI.__call__
+
+    async def spy(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        entered.append(scope.get("path", scope["type"]))
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(FastAPI, "__call__", spy)
+    client, runtime = await client_for(Settings(database_url=db_url))
+    async with client:
+        wrong_method = await client.get("/webhooks/telegram")
+        no_driver = await client.post("/webhooks/telegram", content=b"{}")
+        health = await client.get("/healthz")
+    await runtime.close()
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+    assert no_driver.status_code == 404 and no_driver.json()["ok"] is False
+    assert health.status_code == 200
+    assert entered == ["/healthz"]
