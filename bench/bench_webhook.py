@@ -311,6 +311,15 @@ async def run_driver(
     }
 
 
+def python_speed() -> float:
+    """Millions of pure-Python loop steps per second on this machine right now: printed with
+    the results, because a shared machine's speed moves by ±25 % from one run to the next."""
+    began, total = time.process_time(), 0
+    for step in range(5_000_000):
+        total += step
+    return 5.0 / (time.process_time() - began)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--drivers", nargs="+", default=["aiogram", "ptb"])
@@ -320,6 +329,7 @@ async def main() -> None:
     parser.add_argument("--database-url", help="e.g. postgresql://postgres@127.0.0.1/test")
     args = parser.parse_args()
     random.seed(7)
+    speed_before = python_speed()
     results = {}
     async with FakeTelegramAPI(token=TOKEN) as api:
         for driver in args.drivers:
@@ -327,6 +337,8 @@ async def main() -> None:
     db = "PostgreSQL" if args.database_url else "SQLite"
     print(f"\nwebhook benchmark — {db}, one server process, {os.cpu_count()} cores")
     print(f"fixed rate {args.rate:.0f} updates/s for {args.seconds:.0f} s; burst {args.burst}")
+    speed = f"{speed_before:.1f} before, {python_speed():.1f} after"
+    print(f"machine speed: {speed} million Python loop steps/s (compare runs by this)")
     header = f"{'':34}" + "".join(f"{d:>14}" for d in results)
     print(header)
     rows = [
