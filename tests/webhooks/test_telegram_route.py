@@ -166,3 +166,63 @@ async def test_the_update_is_stored_as_it_arrived_and_read_back_whole(uow, clock
     assert stored["32"]["message"] == {"text": "\ud800 broken emoji"}
     assert stored["33"] == greeting
     assert stored["34"] == polite
+
+
+class GatedDriver(RecordingDriver):
+    """Holds every update until the test opens the gate: processing slower than arrival."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def process_update(self, update: dict[str, Any]) -> bool:
+        await self.gate.wait()
+        return await super().process_update(update)
+
+
+async def test_a_full_backlog_holds_the_next_answer_until_there_is_room(uow, clock):
+    """Updates answered but unprocessed are bounded: the next request waits (unrecorded, so
+    nothing is lost if Telegram gives up and redelivers) instead of memory growing."""
+    driver = GatedDriver()
+    gateway = TelegramGateway(driver=driver, uow=uow, clock=clock, secret=SECRET, max_backlog=2)  # type: ignore[arg-type]
+    async with client_for(gateway) as client:
+        first = [
+            await client.post(PATH, json=tg.text_message(n, n, n, "你好"), headers=HEADERS)
+            for n in (41, 42)
+        ]
+        assert [a.status_code for a in first] == [200, 200] and gateway.backlog == 2
+        third = asyncio.create_task(
+            client.post(PATH, json=tg.text_message(43, 43, 43, "你好"), headers=HEADERS)
+        )
+        await asyncio.sleep(0.2)
+        assert not third.done() and await recorded(uow) == ["41", "42"]
+        driver.gate.set()
+        assert (await asyncio.wait_for(third, 5)).status_code == 200
+    await settled(gateway)
+    assert sorted(driver.processed) == [41, 42, 43] and gateway.backlog == 0
+
+
+async def test_replays_and_failures_give_their_room_back(uow, clock):
+    """With room for one update, a replay or a 503 that kept its room would hang the next."""
+
+    async def post(gateway: TelegramGateway, update: dict[str, Any]) -> int:
+        async with client_for(gateway) as client:
+            answer = await asyncio.wait_for(client.post(PATH, json=update, headers=HEADERS), 5)
+        await settled(gateway)
+        return answer.status_code
+
+    driver = RecordingDriver()
+    gateway = TelegramGateway(driver=driver, uow=uow, clock=clock, secret=SECRET, max_backlog=1)  # type: ignore[arg-type]
+    update = tg.text_message(51, 1, 1, "你好")
+    assert [await post(gateway, update) for _ in range(3)] == [200, 200, 200]
+    assert await post(gateway, tg.text_message(52, 1, 1, "在吗")) == 200
+    assert driver.processed == [51, 52]
+    away = create_engine("postgresql://postgres@127.0.0.1:9/nowhere")
+    down = TelegramGateway(
+        driver=driver, uow=SqlUnitOfWorkFactory(away), clock=clock, secret=SECRET, max_backlog=1
+    )  # type: ignore[arg-type]
+    try:
+        statuses = [await post(down, tg.text_message(n, 1, 1, "在吗")) for n in (53, 54)]
+    finally:
+        await away.dispose()
+    assert statuses == [503, 503]
