@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from storage.idle_ping import ping_when_idle
 from storage.sqlite_inline import inline_connector
 
 DEFAULT_URL = "sqlite+aiosqlite:///./guanjia.db"
@@ -70,11 +71,14 @@ def create_engine(raw_url: str = DEFAULT_URL, *, echo: bool = False) -> AsyncEng
         if database and database != ":memory:":
             kwargs.update(pool_size=1, max_overflow=0, pool_timeout=30)
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+        # No pool_pre_ping: three round trips per checkout; see storage.idle_ping.
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
         kwargs["connect_args"] = {"timeout": 5, "command_timeout": 30}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    else:
+        ping_when_idle(engine)
     return engine
 
 
