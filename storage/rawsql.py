@@ -6,8 +6,8 @@ costs 0.2–0.5 ms of Python per statement; the same query on the driver costs 0
 SQLite. A message touches five or six rows (the update log, the dialogue state, who is
 speaking, the reply), so those few statements are written out here once, in ``?`` style, and
 run on the unit of work's own connection: on SQLite straight on the ``sqlite3`` connection
-(see :mod:`storage.sqlite_inline`), on PostgreSQL through ``exec_driver_sql`` so they stay in
-SQLAlchemy's transaction. Everything else keeps using the ORM.
+(see :mod:`storage.sqlite_inline`), on PostgreSQL on the asyncpg connection inside
+SQLAlchemy's transaction (see :mod:`storage.pg_direct`). Everything else keeps using the ORM.
 
 Values cross in each database's own representation, exactly as SQLAlchemy's column types
 write them (UTC datetimes as ``YYYY-MM-DD HH:MM:SS.ffffff`` text on SQLite, JSON as text), so
@@ -25,6 +25,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.pg_direct import PgDirect
+
 Row = Sequence[Any]
 _QMARK = re.compile(r"\?")
 _PG_SQL: dict[str, str] = {}  # "?" placeholders → "$1"…, translated once per statement
@@ -38,8 +40,11 @@ class RawSql:
         self._before = before
         self.sqlite = conn.dialect.name == "sqlite"
         self._raw: Any = None
+        self._pg: PgDirect | None = None
         if self.sqlite:
             self._raw = conn.sync_connection.connection.driver_connection.raw  # type: ignore[union-attr]
+        else:
+            self._pg = PgDirect(conn)
 
     def settle(self, *, commit: bool) -> None:
         """End the driver's own transaction on SQLite, where hand-written statements run
@@ -90,28 +95,34 @@ class RawSql:
     # -- statements -----------------------------------------------------------------------
 
     async def one(self, sql: str, params: Sequence[Any]) -> Row | None:
-        row: Row | None = (await self._execute(sql, params)).fetchone()
+        if self._before is not None:
+            await self._before()
+        if self._pg is not None:
+            return await self._pg.one(_numbered(sql), params)
+        row: Row | None = self._raw.execute(sql, params).fetchone()
         return row
 
     async def all(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        return list((await self._execute(sql, params)).fetchall())
+        if self._before is not None:
+            await self._before()
+        if self._pg is not None:
+            return await self._pg.all(_numbered(sql), params)
+        return list(self._raw.execute(sql, params).fetchall())
 
     async def run(self, sql: str, params: Sequence[Any]) -> int:
         """Execute a statement without rows; the number of rows it touched."""
-        return int((await self._execute(sql, params)).rowcount)
-
-    async def _execute(self, sql: str, params: Sequence[Any]) -> Any:
-        """A ``sqlite3`` cursor or SQLAlchemy's cursor result: both fetch and count alike."""
         if self._before is not None:
             await self._before()
-        if self._raw is not None:
-            return self._raw.execute(sql, params)
-        return await self._conn.exec_driver_sql(self._pg(sql), tuple(params))
+        if self._pg is not None:
+            return await self._pg.run(_numbered(sql), params)
+        return int(self._raw.execute(sql, params).rowcount)
 
-    def _pg(self, sql: str) -> str:
-        translated = _PG_SQL.get(sql)
-        if translated is None:
-            counter = itertools.count(1)
-            translated = _QMARK.sub(lambda _match: f"${next(counter)}", sql)
-            _PG_SQL[sql] = translated
-        return translated
+
+def _numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1``, ``$2``… (translated once per statement)."""
+    translated = _PG_SQL.get(sql)
+    if translated is None:
+        counter = itertools.count(1)
+        translated = _QMARK.sub(lambda _match: f"${next(counter)}", sql)
+        _PG_SQL[sql] = translated
+    return translated
