@@ -13,13 +13,18 @@ step its own first statement would take. Every statement here then runs in the t
 that ``commit()`` commits and leaving the unit of work rolls back, shared with any ORM work
 in the same unit of work; tests/storage/test_pg_direct.py holds that to account.
 
-A connection that dies under a statement here is still found out by SQLAlchemy: leaving the
-unit of work rolls back through the adapter, which fails as a disconnect and invalidates the
-connection (and the pool's older ones), exactly as for its own statements.
+A connection that died (a PostgreSQL restart, a dropped socket) must be found out as
+SQLAlchemy finds it out for its own statements: that connection invalidated and, since the
+others in the pool are likely dead too, every connection opened before it. asyncpg raises
+past SQLAlchemy here, so on a failure with the connection closed one statement is sent the
+ordinary way: it fails at once on the closed connection, and SQLAlchemy's own disconnect
+handling does the rest. Without it a dead connection would go back to the pool and fail
+every unit of work that drew it until it sat idle long enough to be pinged.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,17 +54,43 @@ class PgDirect:
             await conn.begin()
         adapter: Any = conn.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
         if adapter._transaction is None:
-            await adapter._start_transaction()
+            try:
+                await adapter._start_transaction()
+            except Exception:
+                await self._after_failure(adapter)
+                raise
         return adapter.driver_connection
 
     async def one(self, sql: str, params: Sequence[Any]) -> Row | None:
-        row: Row | None = await (await self._driver()).fetchrow(sql, *params)
+        driver = await self._driver()
+        try:
+            row: Row | None = await driver.fetchrow(sql, *params)
+        except Exception:
+            await self._after_failure(driver)
+            raise
         return row
 
     async def all(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        rows: list[Row] = await (await self._driver()).fetch(sql, *params)
+        driver = await self._driver()
+        try:
+            rows: list[Row] = await driver.fetch(sql, *params)
+        except Exception:
+            await self._after_failure(driver)
+            raise
         return rows
 
     async def run(self, sql: str, params: Sequence[Any]) -> int:
-        status: str = await (await self._driver()).execute(sql, *params)
+        driver = await self._driver()
+        try:
+            status: str = await driver.execute(sql, *params)
+        except Exception:
+            await self._after_failure(driver)
+            raise
         return _rowcount(status)
+
+    async def _after_failure(self, connection: Any) -> None:
+        """If the connection is gone, let SQLAlchemy see it fail (see the module's docstring)."""
+        driver = getattr(connection, "driver_connection", connection)
+        if driver.is_closed():
+            with contextlib.suppress(Exception):
+                await self._conn.exec_driver_sql("SELECT 1")

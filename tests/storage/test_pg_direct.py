@@ -116,3 +116,31 @@ async def test_a_connection_killed_under_a_unit_of_work_is_not_handed_out_again(
     finally:
         await killer.dispose()
         await engine.dispose()
+
+
+async def test_after_a_restart_one_unit_of_work_fails_and_the_whole_pool_is_renewed(
+    postgres_migrated,
+):
+    """Every pooled connection dies at once, as in a PostgreSQL restart: the first unit of
+    work to meet a dead one fails (its caller retries), and none after it does."""
+    engine = create_engine(postgres_migrated)
+    uow = SqlUnitOfWorkFactory(engine)
+    killer = create_engine(postgres_migrated)
+    try:
+        async with uow() as a, uow() as b, uow() as c:  # three connections, back in the pool
+            pids = [(await tx.raw.one("SELECT pg_backend_pid()", []))[0] for tx in (a, b, c)]
+        async with killer.connect() as conn:
+            for pid in pids:
+                ended = text("SELECT pg_terminate_backend(:pid, 5000)")
+                assert await conn.scalar(ended, {"pid": pid})
+        with pytest.raises(Exception, match=r"(?i)connection|terminat|closed"):
+            async with uow() as tx:
+                await write_raw(tx, "lost")
+        for n in range(3):
+            async with uow() as tx:
+                assert (await tx.raw.one("SELECT pg_backend_pid()", []))[0] not in pids
+                await write_raw(tx, f"after-{n}")
+                await tx.commit()
+    finally:
+        await killer.dispose()
+        await engine.dispose()
