@@ -134,13 +134,22 @@ class Services:
         gc.freeze()  # the start-up heap never changes: keep full collections off the hot path
         return services
 
-    async def _recovery_loop(self, every: float = 30.0) -> None:
+    async def _recovery_loop(self, every: float = 30.0, first_grace: float = 5.0) -> None:
+        """Updates recorded (and answered 200) but never processed, as after a crash.
+
+        The first pass, at start-up, takes everything older than a few seconds: this process
+        has nothing in flight yet, so a resident whose message was answered just before a
+        crash hears back within seconds of the restart, not after the usual grace period
+        (which keeps the sweep off updates another process is working on right now).
+        """
         assert self.gateway is not None
+        grace = first_grace
         while True:
             try:
-                await self.gateway.recover()
+                await self.gateway.recover(grace_seconds=grace)
             except Exception:
                 log.exception("recovery sweep failed")
+            grace = every
             await asyncio.sleep(every)
 
     async def stop(self) -> None:
