@@ -380,6 +380,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         asyncio.run(_check_ready(settings))
     host = args.host or settings.host
     port = args.port or settings.port
+    settings = settings.model_copy(update={"host": host, "port": port})  # as logged at start-up
     print(f"guanjia serving on http://{host}:{port}/ (database {safe_url(settings.database_url)})")
     uvicorn.run(
         create_app(settings),

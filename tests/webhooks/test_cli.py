@@ -164,3 +164,42 @@ def test_timers_run_due_at_a_given_time_fires_what_the_scheduler_would(use_db, e
 def test_timers_run_due_rejects_a_bad_time(use_db, capsys):
     assert main(["timers", "run-due", "--at", "yesterday"]) == 2
     assert "not an ISO date-time" in capsys.readouterr().err
+
+
+def test_serve_demo_answers_on_the_port_it_was_given_and_logs_that_port(tmp_path):
+    """The README's run command, in a process of its own: demo estate loaded, ready, and the
+    start-up line shows the settings actually in force (the --port given, not the default)."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "GUANJIA_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    env.pop("GUANJIA_TELEGRAM_TOKEN", None)  # no token: the web chat alone
+    server = subprocess.Popen(
+        [sys.executable, "-m", "webhooks.cli", "serve", "--demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        ready = None
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert ready == {"status": "ready", "database": "ok"}
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "demo estate lanting" in output and "serving the web chat only" in output
+    started = next(line for line in output.splitlines() if "guanjia started" in line)
+    assert f"'port': {port}" in started, started
