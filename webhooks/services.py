@@ -18,6 +18,7 @@ from bot.core.dispatcher import OutboxDispatcher
 from bot.core.engine import ConversationCore
 from bot.core.inbound import Inbound, Outcome
 from bot.core.sending import Sender
+from storage.availability import database_away
 from webhooks.runtime import Runtime
 from webhooks.scheduler import Scheduler
 from webhooks.telegram_gateway import TelegramGateway
@@ -25,6 +26,7 @@ from workflows.estate import Platform
 from workflows.messaging import InboundUpdate
 
 log = logging.getLogger("guanjia.services")
+MAX_POLLED_WAIT = 30.0  # seconds between tries while the database is away (long polling)
 
 
 def build_core(runtime: Runtime) -> ConversationCore:
@@ -72,21 +74,49 @@ class Services:
 
     async def handle(self, inbound: Inbound) -> Outcome:
         if self.polling:
-            # Long polling has no webhook gateway: record the update id here so an update
-            # Telegram hands out again after a restart is recognised as a replay.
-            async with self.runtime.uow() as uow:
-                await uow.inbound.record(
-                    InboundUpdate(
-                        channel=inbound.channel,
-                        update_id=inbound.update_id,
-                        payload={},
-                        received_at=self.runtime.clock.now(),
-                    )
-                )
-                await uow.commit()
+            return await self._handle_polled(inbound)
+        return await self._handle(inbound)
+
+    async def _handle(self, inbound: Inbound) -> Outcome:
         outcome = await self.core.handle(inbound)
         self.dispatcher.wake.set()
         return outcome
+
+    async def _handle_polled(self, inbound: Inbound, *, first_wait: float = 0.5) -> Outcome:
+        """Long polling confirms an update by asking for the next ones, and the drivers log a
+        failed update and go on: an update that fails because the database is away would be
+        lost. So it waits here for the database, holding the poll loop (later updates stay
+        with Telegram, in order) — unlike an error in the work itself, which is raised."""
+        wait = first_wait
+        while True:
+            try:
+                await self._record_polled(inbound)
+                return await self._handle(inbound)
+            except Exception as error:
+                if not database_away(error):
+                    raise
+                log.warning(
+                    "database unavailable (%s): update %s waits, next try in %.1f s",
+                    type(error).__name__,
+                    inbound.update_id,
+                    wait,
+                )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, MAX_POLLED_WAIT)
+
+    async def _record_polled(self, inbound: Inbound) -> None:
+        """Long polling has no webhook gateway: the update id is recorded here, so an update
+        Telegram hands out again after a restart is recognised as a replay."""
+        async with self.runtime.uow() as uow:
+            await uow.inbound.record(
+                InboundUpdate(
+                    channel=inbound.channel,
+                    update_id=inbound.update_id,
+                    payload={},
+                    received_at=self.runtime.clock.now(),
+                )
+            )
+            await uow.commit()
 
     @classmethod
     async def start(
