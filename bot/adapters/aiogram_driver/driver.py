@@ -144,7 +144,8 @@ class AiogramDriver:
 
         A failing start-up call (``getMe``) raises a ``SendFailure``; later network errors are
         retried by aiogram with backoff. An update whose processing raises is logged by aiogram
-        and not retried, and the last batch, processed but not yet confirmed by a further
+        and not retried (the composition root waits out a database that is away before it
+        lets an update fail), and the last batch, processed but not yet confirmed by a further
         ``getUpdates``, comes again after a restart: de-duplicate on ``update_id``.
         """
         bot, dispatcher = self._started()
