@@ -108,8 +108,11 @@ class OutboxDispatcher:
                 handled = 0
             if handled == 0:
                 self.wake.clear()
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a
+                # cancellation that arrives as the wake is set, and shutdown waited for ever.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=idle_seconds)
+                    async with asyncio.timeout(idle_seconds):
+                        await self.wake.wait()
 
     async def _send_chat(self, messages: list[OutboxMessage]) -> None:
         paced = self._senders[messages[0].channel].rate_limited

@@ -145,3 +145,22 @@ async def test_a_crash_after_claiming_is_recovered_after_the_lease(uow, clock, d
     clock.advance(timedelta(seconds=121))
     assert await dispatcher(uow, clock, sender).run_once() == 1
     assert len(sender.sent) == 1 and (await row(uow, message_id)).state == "sent"
+
+
+async def test_cancelling_stops_the_loop_even_as_it_is_woken(uow, clock):
+    """Shutdown cancels the loop; a wake arriving in the same instant must not swallow the
+    cancellation (asyncio.wait_for on Python 3.11 does, and shutdown then hung for ever).
+    Every interleaving of the wake and the cancel a few loop turns apart is tried."""
+    import asyncio
+
+    for turns in range(6):
+        loop_ = dispatcher(uow, clock, FakeSender())
+        task = asyncio.create_task(loop_.run_forever(idle_seconds=30))
+        for _ in range(20):  # until it sits idle, waiting to be woken
+            await asyncio.sleep(0)
+        loop_.wake.set()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=2)
+        assert done == {task} and task.cancelled(), f"still running ({turns} turns apart)"

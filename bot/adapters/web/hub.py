@@ -48,7 +48,8 @@ class Subscription:
         if self.closed:
             return None
         try:
-            return await asyncio.wait_for(self.queue.get(), wait)
+            async with asyncio.timeout(wait):  # not wait_for: see bot.core.dispatcher
+                return await self.queue.get()
         except TimeoutError:
             return None
 
