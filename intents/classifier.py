@@ -24,7 +24,7 @@ from intents.language import language_of
 from intents.linear import SparseLinearModel
 from intents.model import Classification, EmergencyKind, Intent, Urgency
 from intents.normalize import normalise
-from intents.textlibs import DATA_DIR, Segmenter, segmenter
+from intents.textlibs import DATA_DIR, Segmenter, segmenter, traditional_chars
 from intents.times import SHANGHAI
 from intents.urgency import complaint_hints, urgency_negated, urgent_by_rule
 
@@ -60,6 +60,7 @@ class Classifier:
         intent_data, urgency_data = data["intent"], data["urgency"]
         if not isinstance(intent_data, dict) or not isinstance(urgency_data, dict):
             raise ValueError(f"{path}: missing intent/urgency models")
+        traditional_chars()  # every message is checked against it: load it with the model
         return cls(
             SparseLinearModel.from_json(intent_data),
             SparseLinearModel.from_json(urgency_data),
