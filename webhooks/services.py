@@ -29,10 +29,6 @@ MAX_POLLED_WAIT = 30.0  # seconds between tries while the database is away (long
 
 
 def build_core(runtime: Runtime) -> ConversationCore:
-    # bot.core.routing: the core imports it (and every workflow behind it) on first use, to
-    # break an import cycle; here, before the start-up heap is frozen, so the first
-    # resident's message does not pay ~40 ms of imports and their objects stay frozen too.
-    import bot.core.routing  # noqa: F401
     import intents
     from intents.textlibs import segmenter
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core import routing
 from bot.core.batching import TurnBatcher
 from bot.core.inbound import Inbound, InboundKind, Outcome
 from bot.core.ports import Tokenize, Understand
@@ -159,8 +160,6 @@ class ConversationCore:
         self._faq.clear()
 
     async def _route(self, turn: Turn) -> Outcome:
-        from bot.core import routing
-
         return await routing.route(self, turn)
 
 
