@@ -20,7 +20,7 @@ from storage.engine import DatabaseUnavailable, check_connection
 from webhooks.runtime import Runtime
 from webhooks.settings import Settings
 from webhooks.telegram_gateway import TelegramGateway
-from webhooks.telegram_route import PATH, TelegramWebhookRoute
+from webhooks.telegram_route import TelegramWebhookRoute
 from webhooks.webchat import WebChat, mount_webchat
 
 log = logging.getLogger("guanjia.app")
@@ -37,11 +37,12 @@ class GuanjiaApp(FastAPI):
     telegram_route: TelegramWebhookRoute | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The route answers its own path and hands every other request to `fallback`.
         route = self.telegram_route
-        if route is not None and scope["type"] == "http" and scope["path"] == PATH:
-            await route.serve(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+        if route is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await route(scope, receive, send)
 
     async def fallback(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)

@@ -44,10 +44,6 @@ class TelegramWebhookRoute:
         if scope["type"] != "http" or scope["path"] != PATH:
             await self.app(scope, receive, send)
             return
-        await self.serve(scope, receive, send)
-
-    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer a request for PATH (the caller has checked the path)."""
         if scope["method"] != "POST":
             await _respond(send, 405, {"ok": False, "error": "use POST"}, allow=True)
             return
