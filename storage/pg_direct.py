@@ -57,40 +57,31 @@ class PgDirect:
             try:
                 await adapter._start_transaction()
             except Exception:
-                await self._after_failure(adapter)
+                await self._after_failure(adapter.driver_connection)
                 raise
         return adapter.driver_connection
 
     async def one(self, sql: str, params: Sequence[Any]) -> Row | None:
-        driver = await self._driver()
-        try:
-            row: Row | None = await driver.fetchrow(sql, *params)
-        except Exception:
-            await self._after_failure(driver)
-            raise
+        row: Row | None = await self._call("fetchrow", sql, params)
         return row
 
     async def all(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        driver = await self._driver()
-        try:
-            rows: list[Row] = await driver.fetch(sql, *params)
-        except Exception:
-            await self._after_failure(driver)
-            raise
+        rows: list[Row] = await self._call("fetch", sql, params)
         return rows
 
     async def run(self, sql: str, params: Sequence[Any]) -> int:
+        return _rowcount(await self._call("execute", sql, params))
+
+    async def _call(self, method: str, sql: str, params: Sequence[Any]) -> Any:
         driver = await self._driver()
         try:
-            status: str = await driver.execute(sql, *params)
+            return await getattr(driver, method)(sql, *params)
         except Exception:
             await self._after_failure(driver)
             raise
-        return _rowcount(status)
 
-    async def _after_failure(self, connection: Any) -> None:
+    async def _after_failure(self, driver: Any) -> None:
         """If the connection is gone, let SQLAlchemy see it fail (see the module's docstring)."""
-        driver = getattr(connection, "driver_connection", connection)
         if driver.is_closed():
             with contextlib.suppress(Exception):
                 await self._conn.exec_driver_sql("SELECT 1")
