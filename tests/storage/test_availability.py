@@ -11,6 +11,7 @@ from sqlalchemy import text
 from storage.availability import database_away
 from storage.engine import create_engine
 from storage.uow import SqlUnitOfWorkFactory
+from tests.storage.pg_faults import terminate
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -72,18 +73,15 @@ def test_a_locked_sqlite_file_is_away_and_a_missing_table_is_not(tmp_path):
 
 async def test_a_terminated_connection_is_away(postgres_migrated):
     engine = create_engine(postgres_migrated)
-    killer = create_engine(postgres_migrated)
     uow = SqlUnitOfWorkFactory(engine)
     try:
 
         async def killed() -> None:
             async with uow() as tx:
                 pid = (await tx.raw.one("SELECT pg_backend_pid()", []))[0]
-                async with killer.connect() as conn:
-                    await conn.execute(text("SELECT pg_terminate_backend(:p, 5000)"), {"p": pid})
+                await terminate(postgres_migrated, pid)
                 await tx.raw.one("SELECT 1", [])
 
         assert database_away(await raised(killed()))
     finally:
-        await killer.dispose()
         await engine.dispose()

@@ -11,22 +11,12 @@ from sqlalchemy import event, text
 
 from storage.engine import create_engine
 from storage.idle_ping import RETURNED_AT
+from tests.storage.pg_faults import terminate
 
 
 async def _backend_pid(engine) -> int:
     async with engine.connect() as conn:
         return int(await conn.scalar(text("SELECT pg_backend_pid()")))
-
-
-async def _terminate(url: str, pid: int) -> None:
-    killer = create_engine(url)
-    try:
-        async with killer.connect() as conn:
-            # Waits (up to 5 s) until the backend has gone, not just been signalled.
-            ended = text("SELECT pg_terminate_backend(:pid, 5000)")
-            assert await conn.scalar(ended, {"pid": pid})
-    finally:
-        await killer.dispose()
 
 
 def _age_on_return(engine, seconds: float) -> None:
@@ -44,7 +34,7 @@ async def test_a_connection_idle_past_the_limit_is_pinged_and_replaced(postgres_
     _age_on_return(engine, 60)
     try:
         dead = await _backend_pid(engine)
-        await _terminate(postgres_migrated, dead)
+        await terminate(postgres_migrated, dead)
         assert await _backend_pid(engine) != dead  # no error: the ping found it dead
     finally:
         await engine.dispose()
@@ -71,7 +61,7 @@ async def test_a_fresh_dead_connection_fails_once_and_the_pool_recovers(postgres
     engine = create_engine(postgres_migrated)
     try:
         dead = await _backend_pid(engine)
-        await _terminate(postgres_migrated, dead)
+        await terminate(postgres_migrated, dead)
         with pytest.raises(Exception, match=r"(?i)connection|terminat|closed"):
             await _backend_pid(engine)
         assert await _backend_pid(engine) != dead

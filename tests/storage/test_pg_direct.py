@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 
 from storage.engine import create_engine
 from storage.schema.messaging import InboundUpdateRow
 from storage.uow import SqlUnitOfWorkFactory
+from tests.storage.pg_faults import terminate
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 INSERT = (
@@ -96,7 +96,6 @@ async def test_a_connection_killed_under_a_unit_of_work_is_not_handed_out_again(
 ):
     engine = create_engine(postgres_migrated)
     uow = SqlUnitOfWorkFactory(engine)
-    killer = create_engine(postgres_migrated)
     try:
         async with uow() as tx:
             await tx.raw.run("DELETE FROM inbound_updates WHERE channel = ?", ["test"])
@@ -104,9 +103,7 @@ async def test_a_connection_killed_under_a_unit_of_work_is_not_handed_out_again(
         with pytest.raises(Exception, match=r"(?i)connection|terminat|closed"):
             async with uow() as tx:
                 pid = (await tx.raw.one("SELECT pg_backend_pid()", []))[0]
-                async with killer.connect() as conn:
-                    ended = text("SELECT pg_terminate_backend(:pid, 5000)")
-                    assert await conn.scalar(ended, {"pid": pid})
+                await terminate(postgres_migrated, pid)
                 await write_raw(tx, "in-flight")
         async with uow() as tx:
             assert (await tx.raw.one("SELECT pg_backend_pid()", []))[0] != pid
@@ -114,7 +111,6 @@ async def test_a_connection_killed_under_a_unit_of_work_is_not_handed_out_again(
             await tx.commit()
         assert await stored(uow) == ["next"]
     finally:
-        await killer.dispose()
         await engine.dispose()
 
 
@@ -125,14 +121,10 @@ async def test_after_a_restart_one_unit_of_work_fails_and_the_whole_pool_is_rene
     work to meet a dead one fails (its caller retries), and none after it does."""
     engine = create_engine(postgres_migrated)
     uow = SqlUnitOfWorkFactory(engine)
-    killer = create_engine(postgres_migrated)
     try:
         async with uow() as a, uow() as b, uow() as c:  # three connections, back in the pool
             pids = [(await tx.raw.one("SELECT pg_backend_pid()", []))[0] for tx in (a, b, c)]
-        async with killer.connect() as conn:
-            for pid in pids:
-                ended = text("SELECT pg_terminate_backend(:pid, 5000)")
-                assert await conn.scalar(ended, {"pid": pid})
+        await terminate(postgres_migrated, *pids)
         with pytest.raises(Exception, match=r"(?i)connection|terminat|closed"):
             async with uow() as tx:
                 await write_raw(tx, "lost")
@@ -142,5 +134,4 @@ async def test_after_a_restart_one_unit_of_work_fails_and_the_whole_pool_is_rene
                 await write_raw(tx, f"after-{n}")
                 await tx.commit()
     finally:
-        await killer.dispose()
         await engine.dispose()

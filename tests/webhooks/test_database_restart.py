@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import text
 
-from storage.engine import create_engine
 from tests.conftest import _truncate_pg
 from tests.fakes import telegram_updates as tg
+from tests.storage.pg_faults import terminate_all_others
 from tests.webhooks.telegram_harness import next_update_id, running_service
 
 RESIDENT = 800000001  # 张伟, bound in the demo estate
@@ -48,28 +47,13 @@ async def wait_for_reply(service, after: int, timeout: float = 10.0) -> None:  #
         await asyncio.sleep(0.05)
 
 
-async def restart_postgresql(url: str) -> int:
-    killer = create_engine(url)
-    try:
-        async with killer.connect() as conn:
-            ended = await conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-            return len(ended.all())
-    finally:
-        await killer.dispose()
-
-
 async def test_after_a_restart_the_redelivered_update_is_answered(service, db_url, driver):
     before = await replies_to_resident(service)
     assert (
         await service.deliver(tg.text_message(next_update_id(), RESIDENT, RESIDENT, "你好")) == 200
     )
     await wait_for_reply(service, before)
-    assert await restart_postgresql(db_url) >= 1  # the service's pooled connections
+    assert await terminate_all_others(db_url) >= 1  # the service's pooled connections
     update = tg.text_message(next_update_id(), RESIDENT, RESIDENT, "快递放在哪里？")
     before = await replies_to_resident(service)
     statuses = [await service.deliver(update)]
