@@ -26,22 +26,29 @@ async def wait_until(predicate, seconds: float = 30.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+async def start_poll(
+    db_url: str, api: FakeTelegramAPI, driver: str, **settings: str
+) -> asyncio.subprocess.Process:
+    """`guanjia poll` in a process of its own against the fake Bot API (output piped)."""
+    env = {
+        **os.environ,
+        "GUANJIA_DATABASE_URL": db_url,
+        "GUANJIA_TELEGRAM_TOKEN": TOKEN,
+        "GUANJIA_TELEGRAM_API_URL": api.base_url,
+        "GUANJIA_TELEGRAM_DRIVER": driver,
+        "GUANJIA_RUN_SCHEDULER": "false",
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "webhooks.cli", "poll", env=env, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("driver", ["aiogram", "ptb"])
 async def test_poll_answers_and_stops_cleanly_on_sigterm(db_url, demo_estate, driver):
     async with FakeTelegramAPI(token=TOKEN) as api:
-        env = {
-            **os.environ,
-            "GUANJIA_DATABASE_URL": db_url,
-            "GUANJIA_TELEGRAM_TOKEN": TOKEN,
-            "GUANJIA_TELEGRAM_API_URL": api.base_url,
-            "GUANJIA_TELEGRAM_DRIVER": driver,
-            "GUANJIA_LOG_LEVEL": "DEBUG",
-            "GUANJIA_RUN_SCHEDULER": "false",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webhooks.cli", "poll", env=env, cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
+        process = await start_poll(db_url, api, driver, GUANJIA_LOG_LEVEL="DEBUG")
         try:
             api.push_update(tg.text_message(1, RESIDENT, RESIDENT, "厨房水管爆了"))
             await wait_until(lambda: bool(api.sent_texts(RESIDENT)))
